@@ -1,0 +1,46 @@
+// Writes a generated ViT model folder: node dist/scripts/generate-model.js --preset base --out DIR [--seed N]
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { DEFAULT_SEED, generateVitModel, isVitPreset } from '../electron/engine/model/generate.js';
+
+const USAGE = 'usage: generate-model --preset tiny|base --out DIR [--seed N]';
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        preset: { type: 'string' },
+        out: { type: 'string' },
+        seed: { type: 'string', default: String(DEFAULT_SEED) },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const { preset, out } = values;
+  const seed = Number(values.seed);
+  if (!preset || !isVitPreset(preset) || !out || !/^\d+$/.test(values.seed)) {
+    console.error(USAGE);
+    return 2;
+  }
+  const info = await generateVitModel(resolve(out), { preset, seed });
+  console.log(JSON.stringify(info, null, 2));
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`generate-model: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);
