@@ -1,0 +1,74 @@
+// Which weights produced an embedding, for the catalog: a managed folder answers from its manifest (hashes taken
+// while downloading or importing); any other folder is hashed once per process and file version.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ModelDtype, ModelProvenance } from '../types.js';
+import { sha256File } from './integrity.js';
+import { checkManifestFiles, manifestDtypes, readManifest } from './manifest.js';
+import { MODEL_DTYPES, ONNX_FILE_CANDIDATES } from './registry.js';
+
+export interface ProvenanceOptions {
+  /** The engine's preprocessing version (see engine.ts). */
+  preprocessVersion: number;
+  /** The dtype the session loaded; default: fp32 when present, else the only/first one. */
+  dtype?: ModelDtype;
+}
+
+const hashCache = new Map<string, string>();
+
+export async function readModelProvenance(modelDir: string, opts: ProvenanceOptions): Promise<ModelProvenance> {
+  const dir = path.resolve(modelDir);
+  const manifest = await readManifest(dir);
+  if (manifest) {
+    const problems = await checkManifestFiles(dir, manifest);
+    if (problems.length) throw new Error(`model folder ${dir} is damaged: ${problems.join('; ')}`);
+    const dtype = opts.dtype ?? pickDtype(manifestDtypes(manifest));
+    const rel = manifest.dtypes[dtype];
+    const entry = rel ? manifest.files[rel] : undefined;
+    if (!rel || !entry) throw new Error(`${manifest.id} has no ${dtype} file installed in ${dir}`);
+    return { id: manifest.id, revision: manifest.revision, dtype, fileSha256: entry.sha256, preprocessVersion: opts.preprocessVersion };
+  }
+  return unmanagedProvenance(dir, opts);
+}
+
+async function unmanagedProvenance(dir: string, opts: ProvenanceOptions): Promise<ModelProvenance> {
+  const available: { dtype: ModelDtype; file: string }[] = [];
+  for (const dtype of MODEL_DTYPES) {
+    for (const rel of ONNX_FILE_CANDIDATES[dtype]) {
+      const file = path.join(dir, rel);
+      if (await stat(file).then((s) => s.isFile(), () => false)) {
+        available.push({ dtype, file });
+        break;
+      }
+    }
+  }
+  const dtype = opts.dtype ?? pickDtype(available.map((a) => a.dtype));
+  const onnx = available.find((a) => a.dtype === dtype);
+  if (!onnx) throw new Error(`no ${dtype} ONNX file (${ONNX_FILE_CANDIDATES[dtype].join(' or ')}) in ${dir}`);
+  const info = await stat(onnx.file);
+  // Keyed by size and mtime so a file replaced in place is hashed again.
+  const key = `${onnx.file}\0${info.size}\0${info.mtimeMs}`;
+  let sha = hashCache.get(key);
+  if (!sha) {
+    sha = await sha256File(onnx.file);
+    hashCache.set(key, sha);
+  }
+  return { id: await folderModelId(dir), revision: null, dtype, fileSha256: sha, preprocessVersion: opts.preprocessVersion };
+}
+
+/** `_name_or_path` from config.json (what transformers records), else the folder's name. */
+async function folderModelId(dir: string): Promise<string> {
+  try {
+    const config = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    const name = config['_name_or_path'];
+    if (typeof name === 'string' && name.trim() && !path.isAbsolute(name)) return name.trim();
+  } catch {
+    // no or unreadable config: the folder name still identifies it
+  }
+  return path.basename(dir);
+}
+
+function pickDtype(dtypes: ModelDtype[]): ModelDtype {
+  if (dtypes.includes('fp32') || dtypes.length === 0) return 'fp32';
+  return dtypes[0]!;
+}
