@@ -1,0 +1,109 @@
+// The export job: stream a feature source into one array file plus `<out>.manifest.json`, with progress and
+// cancel. Rows go to disk as they arrive (memory stays flat however large the array); both files are written
+// under temporary names and renamed into place only when complete, and removed on cancel or error.
+import { ProgressMeter } from '../pipeline/progress.js';
+import { createWriter, estimateExportBytes, formatFromPath } from './formats.js';
+import { valuesPerRow } from './featureWriter.js';
+import { OutputFile } from './outputFile.js';
+import {
+  ExportError,
+  exportDtypes,
+  type ExportDtype,
+  type ExportJobOptions,
+  type ExportManifest,
+  type ExportParams,
+  type ExportResult,
+  type FeatureSource,
+  type ManifestFailure,
+  type ManifestRow,
+} from './types.js';
+
+export const manifestPathFor = (out: string): string => `${out}.manifest.json`;
+
+/** safetensors `__metadata__`: the format allows only string values. */
+export function exportMetadata(source: FeatureSource, dtype: ExportDtype): Record<string, string> {
+  const m = source.model;
+  return {
+    format: 'lookalike-features',
+    model_id: m.id,
+    model_revision: m.revision ?? '',
+    model_dtype: m.dtype,
+    model_sha256: m.fileSha256,
+    preprocess_version: String(m.preprocessVersion),
+    pooled: String(source.pooled),
+    pooling: source.pooling,
+    dtype,
+  };
+}
+
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new DOMException('export cancelled', 'AbortError');
+}
+
+export async function exportFeatures(params: ExportParams, opts: ExportJobOptions = {}): Promise<ExportResult> {
+  const { source, out } = params;
+  const signal = opts.signal;
+  const format = params.format ?? formatFromPath(out);
+  const dtype = params.dtype ?? 'float32';
+  if (!exportDtypes.includes(dtype)) throw new ExportError(`dtype must be ${exportDtypes.join(' or ')}, got "${dtype}"`);
+  if (format === 'csv' && !source.pooled) {
+    throw new ExportError('CSV holds one vector per image: export unpooled features as .npy, .safetensors or .jsonl');
+  }
+  if (source.rowShape.length !== (source.pooled ? 1 : 2)) {
+    throw new ExportError(`a ${source.pooled ? 'pooled' : 'unpooled'} source cannot have rows of shape [${source.rowShape}]`);
+  }
+  if (signal?.aborted) throw abortError(signal);
+
+  const metadata = exportMetadata(source, dtype);
+  const bytesEstimated = estimateExportBytes({ format, dtype, rows: source.expectedRows, rowShape: source.rowShape, metadata });
+  const expectedValues = valuesPerRow(source.rowShape);
+  const rows: ManifestRow[] = [];
+  const failed: ManifestFailure[] = [];
+  const meter = new ProgressMeter(source.expectedRows);
+
+  const data = await OutputFile.create(out);
+  let manifestFile: OutputFile | undefined;
+  try {
+    const writer = createWriter(format, { file: data, dtype, rowShape: source.rowShape, metadata });
+    await writer.begin();
+    for await (const item of source.rows({ signal })) {
+      if (signal?.aborted) break;
+      if ('error' in item) {
+        failed.push({ path: item.path, reason: item.error });
+        meter.fail();
+      } else if (item.values.length !== expectedValues) {
+        failed.push({ path: item.path, reason: `has ${item.values.length} values, expected ${expectedValues}` });
+        meter.fail();
+      } else {
+        const row = { path: item.path, hash: item.hash };
+        await writer.append(row, item.values);
+        rows.push(row);
+        meter.succeed();
+      }
+      opts.onProgress?.({ ...meter.snapshot(item.path), bytesWritten: data.size, bytesEstimated });
+    }
+    if (signal?.aborted) throw abortError(signal);
+    await writer.finish(rows.length);
+
+    const manifest: ExportManifest = {
+      model: { ...source.model, pooling: source.pooling },
+      pooled: source.pooled,
+      dtype,
+      format,
+      shape: [rows.length, ...source.rowShape],
+      rows,
+      failed,
+    };
+    const manifestPath = manifestPathFor(out);
+    manifestFile = await OutputFile.create(manifestPath);
+    await manifestFile.appendText(JSON.stringify(manifest, null, 1) + '\n');
+    const bytesWritten = data.size;
+    await data.commit();
+    await manifestFile.commit();
+    return { out: data.finalPath, manifestPath: manifestFile.finalPath, manifest, bytesWritten };
+  } catch (err) {
+    await data.discard();
+    await manifestFile?.discard();
+    throw err;
+  }
+}
