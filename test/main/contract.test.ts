@@ -1,0 +1,151 @@
+// The contract, the handler map and main's IPC gate: the map matches the method list at compile time and run
+// time, malformed requests are refused with readable errors, and only our window on our app page may call.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { apiMethods, invokeChannel, requestSchemas, type Api, type ApiMethod } from '../../electron/shared/contract.js';
+import { createHandlers } from '../../electron/main/handlers.js';
+import { bindIpc, dispatch, type Handlers } from '../../electron/main/ipc.js';
+import { createJobRegistry } from '../../electron/main/jobs.js';
+import { appUrlCheck, untrustedSenderReason, type InvokeEventLike } from '../../electron/main/senderCheck.js';
+import type { EngineHost } from '../../electron/main/host/engineHost.js';
+import { DEFAULT_SETTINGS_FOR_TESTS, fakeRoots, fakeSettings } from './fakes.js';
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'lookalike-contract-'));
+});
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+// A host that must not be reached: these tests stop at main's gate or in main-only handlers.
+const unreachableHost: EngineHost = {
+  call: async (method) => {
+    throw new Error(`host.${method} called`);
+  },
+  startJob: () => 'job-1',
+  cancelJob: () => undefined,
+  onEvent: () => () => undefined,
+  close: async () => undefined,
+};
+
+function makeHandlers(): Handlers {
+  return createHandlers({
+    host: unreachableHost,
+    jobs: createJobRegistry(unreachableHost),
+    settings: fakeSettings(DEFAULT_SETTINGS_FOR_TESTS),
+    roots: fakeRoots([{ path: tmp, reference: true }]),
+    grants: new Set(),
+    dialogs: { openFiles: async () => ['/picked/a.jpg'], openFolder: async () => null },
+    shell: { showItemInFolder: () => undefined },
+    app: { version: '1.2.3', dataDir: tmp },
+  });
+}
+
+const trustedEvent: InvokeEventLike = { sender: 'our-contents', senderFrame: { url: 'lookalike-app://app/index.html' } };
+const ourWindow = { id: 1 };
+const senderDeps = {
+  windowOf: (sender: unknown) => (sender === 'our-contents' ? ourWindow : sender === 'other-contents' ? { id: 2 } : null),
+  isOurWindow: (w: { id: number }) => w === ourWindow,
+  isAppUrl: appUrlCheck(null),
+};
+const gate = (handlers: Handlers) => ({ handlers, untrustedReason: (e: InvokeEventLike) => untrustedSenderReason(e, senderDeps) });
+
+describe('contract and handler map', () => {
+  it('has one handler per contract method, at compile time and at run time', () => {
+    const handlers = makeHandlers();
+    expectTypeOf(handlers).toEqualTypeOf<Handlers>();
+    expectTypeOf<keyof Handlers>().toEqualTypeOf<keyof Api>();
+    expectTypeOf<Parameters<Handlers['compare']>[0]>().toEqualTypeOf<Api['compare']['req']>();
+    expectTypeOf<Awaited<ReturnType<Handlers['getStatus']>>>().toEqualTypeOf<Api['getStatus']['res']>();
+    // @ts-expect-error a handler map missing a method does not compile
+    const incomplete: Handlers = { getStatus: handlers.getStatus };
+    void incomplete;
+    expect(Object.keys(handlers).sort()).toEqual([...apiMethods].sort());
+    expect(Object.keys(requestSchemas).sort()).toEqual([...apiMethods].sort());
+    expect(new Set(apiMethods).size).toBe(apiMethods.length);
+  });
+
+  it('registers exactly one IPC channel per method, and removes them', () => {
+    const channels: string[] = [];
+    const off = bindIpc({ handle: (c) => channels.push(c), removeHandler: (c) => channels.splice(channels.indexOf(c), 1) }, gate(makeHandlers()));
+    expect(channels).toEqual(apiMethods.map((m: ApiMethod) => invokeChannel(m)));
+    off();
+    expect(channels).toEqual([]);
+  });
+});
+
+describe('request validation', () => {
+  const cases: [ApiMethod, unknown, RegExp][] = [
+    ['compare', { a: 'relative.jpg', b: '/x.jpg' }, /a[\s\S]*path must be absolute/],
+    ['compare', { a: '/x.jpg' }, /b/],
+    ['compare', { a: '/x.jpg', b: '/y.jpg', extra: 1 }, /extra/],
+    ['compare', '/x.jpg', /expected object/i],
+    ['getGroups', { threshold: 140 }, /Too big[\s\S]*threshold/],
+    ['resolveGroup', { keep: '/a.jpg', targets: [], action: 'trash' }, /targets is empty/],
+    ['resolveGroup', { keep: '/a.jpg', targets: ['/b.jpg'], action: 'move' }, /needs dest/],
+    ['resolveGroup', { keep: '/a.jpg', targets: ['/a.jpg'], action: 'trash' }, /kept file is also a target/],
+    ['resolveGroup', { keep: '/a.jpg', targets: ['/b.jpg'], action: 'shred' }, /action/],
+    ['search', { path: '/a\0.jpg', top: 5 }, /NUL byte/],
+    ['search', { path: '/a.jpg', top: 1.5 }, /top/],
+    ['setSettings', { device: 'tpu' }, /device/],
+    ['getStatus', { unexpected: true }, /unexpected/],
+    ['pauseJob', {}, /jobId/],
+  ];
+  it.each(cases)('%s rejects %j', async (method, raw, message) => {
+    const r = await dispatch(method, trustedEvent, raw, gate(makeHandlers()));
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe('invalid-request');
+      expect(r.error.message).toMatch(new RegExp(`^${method}: invalid request`));
+      expect(r.error.message).toMatch(message);
+    }
+  });
+
+  it('passes valid requests to the handler', async () => {
+    const r = await dispatch('setSettings', trustedEvent, { threshold: 85 }, gate(makeHandlers()));
+    expect(r).toEqual({ ok: true, value: { ...DEFAULT_SETTINGS_FOR_TESTS, threshold: 85 } });
+  });
+
+  it('refuses to resolve files under a reference root or outside the library, before the engine is asked', async () => {
+    const handlers = makeHandlers();
+    const inRef = path.join(tmp, 'b.jpg');
+    let r = await dispatch('resolveGroup', trustedEvent, { keep: '/k.jpg', targets: [inRef], action: 'trash' }, gate(handlers));
+    expect(r.ok === false && r.error.code === 'forbidden' && /reference folder/.test(r.error.message)).toBe(true);
+    r = await dispatch('resolveGroup', trustedEvent, { keep: '/k.jpg', targets: ['/etc/passwd.jpg'], action: 'trash' }, gate(handlers));
+    expect(r.ok === false && /not under a library folder/.test(r.error.message)).toBe(true);
+  });
+
+  it('grants picked files to the media protocol and returns a handler error as a clean message', async () => {
+    const handlers = makeHandlers();
+    expect(await handlers.pickFiles(undefined)).toEqual({ paths: ['/picked/a.jpg'] });
+    const r = await dispatch('addRoot', trustedEvent, { path: path.join(tmp, 'missing'), reference: false }, gate(handlers));
+    expect(r).toEqual({ ok: false, error: { code: 'not-found', message: `${path.join(tmp, 'missing')} does not exist` } });
+  });
+});
+
+describe('sender check', () => {
+  const handlers = makeHandlers();
+  it.each([
+    ['another window', { sender: 'other-contents', senderFrame: { url: 'lookalike-app://app/index.html' } }, /not a Lookalike window/],
+    ['no window (e.g. a service worker)', { sender: 'detached', senderFrame: { url: 'lookalike-app://app/index.html' } }, /not a window/],
+    ['a remote page in our window', { sender: 'our-contents', senderFrame: { url: 'https://evil.example/' } }, /not the app/],
+    ['a file:// page in our window', { sender: 'our-contents', senderFrame: { url: 'file:///tmp/x.html' } }, /not the app/],
+    ['a look-alike host', { sender: 'our-contents', senderFrame: { url: 'lookalike-app://evil/index.html' } }, /not the app/],
+    ['a destroyed frame', { sender: 'our-contents', senderFrame: null }, /frame is gone/],
+  ])('refuses %s', async (_name, event, reason) => {
+    const r = await dispatch('getSettings', event as InvokeEventLike, undefined, gate(handlers));
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe('forbidden');
+      expect(r.error.message).toMatch(reason);
+    }
+  });
+
+  it('accepts our window on our app page, and a dev server only when configured', async () => {
+    expect((await dispatch('getSettings', trustedEvent, undefined, gate(handlers))).ok).toBe(true);
+    expect(appUrlCheck('http://localhost:5173')('http://localhost:5173/src/main.ts')).toBe(true);
+    expect(appUrlCheck('http://localhost:5173')('http://localhost:5174/')).toBe(false);
+    expect(appUrlCheck(null)('http://localhost:5173/')).toBe(false);
+  });
+});
