@@ -1,0 +1,8 @@
+// Public entry of decoding and preprocessing; the rest of the engine imports from here.
+export { decodeImage, DEFAULT_MAX_PIXELS, type DecodedImage, type DecodeOptions } from './decode.js';
+export { pixelHash } from './pixelHash.js';
+export { parseProcessorConfig } from './processorConfig.js';
+export { pillowResize, type OutputWindow } from './pillowResize.js';
+export { fixedTensorShape, planTensor, type TensorPlan } from './toTensor.js';
+export { pixelValuesFromRgb, preprocessImage, type PreprocessResult, type TensorTarget } from './preprocessImage.js';
+export type { RasterFormat } from './sniffFormat.js';
