@@ -1,0 +1,62 @@
+// The compare view's state: two chosen images and the engine's verdict on them.
+import type { CompareResult } from '../../../electron/shared/contract.js';
+import type { Client } from '../lib/api.js';
+
+export class CompareState {
+  a = $state<string | null>(null);
+  b = $state<string | null>(null);
+  result = $state.raw<CompareResult | null>(null);
+  loading = $state(false);
+  error = $state<string | null>(null);
+  showHeatmap = $state(true);
+  readonly #client: Pick<Client, 'compare'>;
+  #request = 0;
+
+  readonly ready = $derived(this.a !== null && this.b !== null);
+
+  constructor(client: Pick<Client, 'compare'>) {
+    this.#client = client;
+  }
+
+  /** Sets one side (or both, when two files come at once) and compares as soon as both are there. */
+  async choose(paths: string[], side: 'a' | 'b'): Promise<void> {
+    if (paths.length === 0) return;
+    if (paths.length >= 2) {
+      this.a = paths[0]!;
+      this.b = paths[1]!;
+    } else if (side === 'a') this.a = paths[0]!;
+    else this.b = paths[0]!;
+    this.result = null;
+    if (this.ready) await this.run();
+  }
+
+  swap(): void {
+    [this.a, this.b] = [this.b, this.a];
+    if (this.result) void this.run();
+  }
+
+  async run(): Promise<void> {
+    if (this.a === null || this.b === null) return;
+    // Only the latest request may write the result (choosing quickly twice must not show the first pair).
+    const request = ++this.#request;
+    this.loading = true;
+    this.error = null;
+    try {
+      const result = await this.#client.compare({ a: this.a, b: this.b });
+      if (request === this.#request) this.result = result;
+    } catch (err) {
+      if (request === this.#request) {
+        this.result = null;
+        this.error = messageOf(err);
+      }
+    } finally {
+      if (request === this.#request) this.loading = false;
+    }
+  }
+}
+
+export function messageOf(err: unknown): string {
+  // The preload prefixes the shell's error code ("[no-model] …"); people read the message.
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/^\[[a-z-]+\] /, '');
+}

@@ -1,0 +1,103 @@
+// The duplicates view: the threshold (regrouping live, debounced), the groups it yields, and the bulk
+// "resolve all as suggested" flow (dry run → confirmation → one undoable action).
+import type { GroupsResult, ResolveAllSummary } from '../../../electron/shared/contract.js';
+import type { Client } from '../lib/api.js';
+import { debounce } from '../lib/debounce.js';
+import { messageOf } from './compare.svelte.js';
+import { ReviewState } from './review.svelte.js';
+
+type DuplicatesClient = Pick<Client, 'getGroups' | 'resolveGroup' | 'markNotDuplicate' | 'undo' | 'resolveAll'>;
+
+/** Slider drags emit many values; regroup once the hand rests this long. */
+export const REGROUP_DEBOUNCE_MS = 150;
+
+export class DuplicatesState {
+  threshold = $state(90);
+  loading = $state(false);
+  loaded = $state(false);
+  error = $state<string | null>(null);
+  totals = $state.raw<GroupsResult['totals'] | null>(null);
+  /** Wall time of the last regroup request, shown in the status bar (and read by the e2e timing). */
+  lastRegroupMs = $state<number | null>(null);
+  /** The dry run being confirmed, or null. */
+  confirming = $state.raw<ResolveAllSummary | null>(null);
+  readonly review: ReviewState;
+  readonly #client: DuplicatesClient;
+  #request = 0;
+  readonly #regroupSoon = debounce(() => void this.load(), REGROUP_DEBOUNCE_MS);
+
+  constructor(client: DuplicatesClient, threshold = 90) {
+    this.#client = client;
+    this.threshold = threshold;
+    this.review = new ReviewState({
+      resolve: (keep, targets) => client.resolveGroup({ keep, targets, action: 'trash' }),
+      markNotDuplicate: async (paths) => {
+        await client.markNotDuplicate({ paths });
+        // The contract's markNotDuplicate returns no action id yet, so the mark cannot be undone in the shell.
+        return null;
+      },
+      undo: (actionId) => client.undo({ actionId }),
+    });
+  }
+
+  setThreshold(value: number): void {
+    this.threshold = Math.min(100, Math.max(0, Math.round(value)));
+    this.#regroupSoon();
+  }
+
+  async load(): Promise<void> {
+    this.#regroupSoon.cancel();
+    const request = ++this.#request;
+    const started = performance.now();
+    this.loading = true;
+    this.error = null;
+    try {
+      const result = await this.#client.getGroups({ threshold: this.threshold });
+      if (request !== this.#request) return; // a newer threshold is on its way
+      this.review.load(result.groups);
+      this.totals = result.totals;
+      this.loaded = true;
+      this.lastRegroupMs = Math.round(performance.now() - started);
+    } catch (err) {
+      if (request === this.#request) this.error = messageOf(err);
+    } finally {
+      if (request === this.#request) this.loading = false;
+    }
+  }
+
+  #bulkRequest() {
+    const tiers = this.review.tierFilter === 'all' ? undefined : [this.review.tierFilter];
+    return { threshold: this.threshold, tiers, action: 'trash' as const };
+  }
+
+  /** Asks the engine what "resolve all" would do, and opens the confirmation with it. */
+  async prepareResolveAll(): Promise<void> {
+    this.error = null;
+    try {
+      this.confirming = await this.#client.resolveAll({ ...this.#bulkRequest(), dryRun: true });
+    } catch (err) {
+      this.error = messageOf(err);
+    }
+  }
+
+  cancelResolveAll(): void {
+    this.confirming = null;
+  }
+
+  async confirmResolveAll(): Promise<void> {
+    const summary = this.confirming;
+    if (!summary) return;
+    this.confirming = null;
+    const keeps = new Set(summary.plan.map((p) => p.keep));
+    const groupIds = this.review.visible.filter((g) => keeps.has(g.keep) && this.review.isOpen(g.id)).map((g) => g.id);
+    await this.review.resolveAll(groupIds, async () => {
+      const done = await this.#client.resolveAll({ ...this.#bulkRequest(), dryRun: false });
+      const failed = new Set(done.failed.map((f) => f.path));
+      return {
+        actionId: done.actionId,
+        done: done.plan.flatMap((p) => p.targets).filter((p) => !failed.has(p)),
+        failed: done.failed,
+      };
+    });
+  }
+}

@@ -1,0 +1,150 @@
+// Components mounted in happy-dom with Svelte 5's mount + flushSync: what they render from props, and that
+// they report the user's actions through their callbacks (they never call the API).
+import { createRawSnippet, flushSync, mount, unmount, type Component, type Snippet } from 'svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DuplicateGroup } from '../../electron/shared/contract.js';
+import GroupDetail from '../../renderer/src/components/GroupDetail.svelte';
+import ProgressPanel from '../../renderer/src/components/ProgressPanel.svelte';
+import TierFilter from '../../renderer/src/components/TierFilter.svelte';
+import VirtualList from '../../renderer/src/components/VirtualList.svelte';
+import type { TierFilter as TierFilterValue } from '../../renderer/src/state/review.svelte.js';
+import { JobState } from '../../renderer/src/state/job.svelte.js';
+
+interface VirtualListProps<T> {
+  items: readonly T[];
+  rowHeight: number;
+  selected: number;
+  label: string;
+  row: Snippet<[T, number]>;
+  rowId: (index: number) => string;
+}
+
+const mounted: Record<string, unknown>[] = [];
+afterEach(() => {
+  while (mounted.length) unmount(mounted.pop()!);
+  document.body.innerHTML = '';
+});
+// `any` only in the bound: each call site checks its props against the component through P.
+function render<P extends Record<string, any>>(component: Component<P>, props: P) {
+  const target = document.body.appendChild(document.createElement('div'));
+  const instance = mount(component, { target, props });
+  mounted.push(instance);
+  flushSync();
+  return target;
+}
+
+const group: DuplicateGroup = {
+  id: 'g1',
+  tier: 'near-duplicate',
+  keep: '/p/a.jpg',
+  reclaimableBytes: 2048,
+  members: [
+    { path: '/p/a.jpg', score: 100, width: 400, height: 300, bytes: 4096, mtimeMs: 0, reference: false, thumb: 'x://a' },
+    { path: '/p/b.webp', score: 97.5, width: 200, height: 150, bytes: 2048, mtimeMs: 5, reference: false, thumb: 'x://b' },
+  ],
+};
+
+describe('GroupDetail', () => {
+  it('shows each member with its facts, marks the keeper and reports actions', () => {
+    const calls: string[] = [];
+    const el = render(GroupDetail, {
+      group,
+      position: '1 of 1',
+      keeper: '/p/a.jpg',
+      resolution: undefined,
+      pending: false,
+      onChooseKeeper: (i: number) => calls.push(`keep ${i}`),
+      onTrashOthers: () => calls.push('trash'),
+      onNotDuplicate: () => calls.push('not'),
+      onShowInFolder: (p: string) => calls.push(`show ${p}`),
+    });
+    const members = el.querySelectorAll('.member');
+    expect(members).toHaveLength(2);
+    expect(members[0]!.classList.contains('keeper')).toBe(true);
+    expect(members[1]!.textContent).toContain('200 × 150');
+    expect(members[1]!.textContent).toContain('WebP');
+    expect(members[1]!.textContent).toContain('97.5');
+    expect(el.textContent).toContain('Suggested keeper: a.jpg — highest resolution (400×300), largest file (4.0 KB), oldest copy');
+    const buttons = Array.from(el.querySelectorAll('button'));
+    buttons.find((b) => b.textContent?.trim() === 'Keep this')!.click();
+    buttons.find((b) => b.textContent?.includes('Trash the others'))!.click();
+    buttons.find((b) => b.textContent?.includes('Not a duplicate'))!.click();
+    buttons.find((b) => b.getAttribute('aria-label') === 'Show b.webp in folder')!.click();
+    expect(calls).toEqual(['keep 1', 'trash', 'not', 'show /p/b.webp']);
+  });
+
+  it('disables the actions of a resolved group and shows what was trashed', () => {
+    const el = render(GroupDetail, {
+      group,
+      position: '1 of 1',
+      keeper: '/p/a.jpg',
+      resolution: { kind: 'trashed' as const, keeper: '/p/a.jpg', trashed: ['/p/b.webp'] },
+      pending: false,
+      onChooseKeeper: () => {},
+      onTrashOthers: () => {},
+      onNotDuplicate: () => {},
+      onShowInFolder: () => {},
+    });
+    const trash = Array.from(el.querySelectorAll('button')).find((b) => b.textContent?.includes('Trash the others'))!;
+    expect(trash.disabled).toBe(true);
+    expect(el.querySelectorAll('.member')[1]!.classList.contains('gone')).toBe(true);
+    expect(el.textContent).toContain('Others moved to the trash');
+  });
+});
+
+describe('VirtualList', () => {
+  it('renders only a window of 10,000 rows', () => {
+    const items = Array.from({ length: 10_000 }, (_, i) => `item ${i}`);
+    const row = createRawSnippet((item: () => string, index: () => number) => ({
+      render: () => `<div class="r" data-i="${index()}">${item()}</div>`,
+    }));
+    const el = render(VirtualList as Component<VirtualListProps<string>>, { items, rowHeight: 60, selected: 0, label: 'Items', row, rowId: (i: number) => `r${i}` });
+    const rows = el.querySelectorAll('.r');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(40);
+    expect(rows[0]!.textContent).toBe('item 0');
+    expect((el.querySelector('.spacer') as HTMLElement).style.height).toBe('600000px');
+    expect(el.querySelector('[role="listbox"]')!.getAttribute('aria-activedescendant')).toBe('r0');
+  });
+});
+
+describe('TierFilter', () => {
+  it('counts each tier and reports the choice', () => {
+    const chosen: string[] = [];
+    const el = render(TierFilter, {
+      value: 'all' as TierFilterValue,
+      counts: { exact: 2, 'same-pixels': 1, 'near-duplicate': 5, similar: 3 },
+      onChange: (v: TierFilterValue) => void chosen.push(v),
+    });
+    const radios = Array.from(el.querySelectorAll('[role="radio"]'));
+    expect(radios.map((r) => r.textContent?.replace(/\s+/g, ' ').trim())).toEqual(['All 11', 'Exact 2', 'Same pixels 1', 'Near 5', 'Similar 3']);
+    expect(radios[0]!.getAttribute('aria-checked')).toBe('true');
+    (radios[3] as HTMLElement).click();
+    expect(chosen).toEqual(['near-duplicate']);
+  });
+});
+
+describe('ProgressPanel', () => {
+  it('shows counts, rate and ETA, and offers pause and cancel while running', () => {
+    const job = new JobState('scan');
+    job.starting();
+    job.started('j1');
+    job.onProgress({ jobId: 'j1', kind: 'scan', progress: { done: 50, total: 200, failed: 2, rate: 12.5, etaSeconds: 12, current: '/p/x.jpg', phase: 'embedding' } });
+    const actions: string[] = [];
+    const el = render(ProgressPanel, { title: 'Scan', job, onPause: () => actions.push('pause'), onCancel: () => actions.push('cancel') });
+    expect(el.textContent).toContain('50 / 200');
+    expect(el.textContent).toContain('13 files/s');
+    expect(el.textContent).toContain('12 s');
+    expect(el.textContent).toContain('Embedding…');
+    expect(el.querySelector('progress')!.getAttribute('aria-label')).toBe('Scan: 25 percent');
+    for (const b of Array.from(el.querySelectorAll('button'))) b.click();
+    expect(actions).toEqual(['pause', 'cancel']);
+    // Events for another job change nothing; the end hides the controls.
+    expect(job.onProgress({ jobId: 'other', kind: 'scan', progress: { done: 1, total: 1, failed: 0, rate: 1, etaSeconds: 0, current: null, phase: null } })).toBe(false);
+    job.onDone({ jobId: 'j1', kind: 'scan', ok: false, cancelled: true, error: 'cancelled' });
+    flushSync();
+    expect(job.status).toBe('cancelled');
+    expect(el.querySelectorAll('button')).toHaveLength(0);
+    expect(el.textContent).toContain('Cancelled');
+  });
+});

@@ -1,0 +1,125 @@
+// The renderer's pure helpers: windowing maths, heatmap colours, keyboard map, keeper reasons, formatting.
+import { describe, expect, it } from 'vitest';
+import type { DuplicateGroup, GroupMember } from '../../electron/shared/contract.js';
+import { baseName, formatBytes, formatDuration, formatRate } from '../../renderer/src/lib/format.js';
+import { heatColor, heatPixels, heatRange } from '../../renderer/src/lib/heatmap.js';
+import { formatOf, keeperReasons } from '../../renderer/src/lib/keeperReasons.js';
+import { reviewCommandFor } from '../../renderer/src/lib/reviewKeys.js';
+import { scrollToReveal, visibleRange } from '../../renderer/src/lib/virtualWindow.js';
+
+describe('visibleRange', () => {
+  it.each([
+    // scrollTop, viewport, count → start, end (rowHeight 60, overscan 4)
+    [0, 600, 10_000, 0, 15],
+    [60 * 5000, 600, 10_000, 4996, 5015],
+    [60 * 10_000, 600, 10_000, 9986, 10_000], // past the end clamps to the last screen
+    [0, 600, 3, 0, 3],
+    [0, 600, 0, 0, 0],
+  ])('scrollTop %i, viewport %i, %i rows → [%i, %i)', (scrollTop, viewportHeight, count, start, end) => {
+    const r = visibleRange({ scrollTop, viewportHeight, rowHeight: 60, count, overscan: 4 });
+    expect([r.start, r.end]).toEqual([start, end]);
+    expect(r.offset).toBe(start * 60);
+    expect(r.totalHeight).toBe(count * 60);
+  });
+
+  it('reveals a row above or below the viewport and leaves a visible one alone', () => {
+    expect(scrollToReveal(0, 600, 600, 60)).toBe(0);
+    expect(scrollToReveal(20, 0, 600, 60)).toBe(21 * 60 - 600);
+    expect(scrollToReveal(5, 0, 600, 60)).toBeNull();
+  });
+});
+
+describe('heatmap', () => {
+  it('maps the ends of the ramp to viridis purple and yellow, clamping outside', () => {
+    expect(heatColor(0)).toEqual([68, 1, 84]);
+    expect(heatColor(1)).toEqual([253, 231, 37]);
+    expect(heatColor(-3)).toEqual(heatColor(0));
+    expect(heatColor(Number.NaN)).toEqual(heatColor(0));
+  });
+
+  it('scales both grids of a pair to one range and paints RGBA per patch', () => {
+    const range = heatRange([0.5, 0.9], [0.7, 1]);
+    expect(range).toEqual({ min: 0.5, max: 1 });
+    const px = heatPixels([0.5, 1, 0.75, 0.75], 2, 2, range, 200);
+    expect(Array.from(px.slice(0, 4))).toEqual([68, 1, 84, 200]);
+    expect(Array.from(px.slice(4, 8))).toEqual([253, 231, 37, 200]);
+    expect(() => heatPixels([1, 2, 3], 2, 2, range)).toThrow(/3 values, expected 2×2/);
+  });
+
+  it('paints a flat grid (identical images) at the top of the scale', () => {
+    const flat = new Array(196).fill(1);
+    expect(Array.from(heatPixels(flat, 14, 14, heatRange(flat)).slice(0, 3))).toEqual([253, 231, 37]);
+  });
+});
+
+describe('reviewCommandFor', () => {
+  it.each([
+    [{ key: 'j' }, { kind: 'next' }],
+    [{ key: 'ArrowDown' }, { kind: 'next' }],
+    [{ key: 'k' }, { kind: 'prev' }],
+    [{ key: 'ArrowUp' }, { kind: 'prev' }],
+    [{ key: '1' }, { kind: 'keep', index: 0 }],
+    [{ key: '9' }, { kind: 'keep', index: 8 }],
+    [{ key: 'd' }, { kind: 'trashOthers' }],
+    [{ key: 'Delete' }, { kind: 'trashOthers' }],
+    [{ key: 'n' }, { kind: 'notDuplicate' }],
+    [{ key: 'z', ctrlKey: true }, { kind: 'undo' }],
+    [{ key: 'z', metaKey: true }, { kind: 'undo' }],
+    [{ key: 'z', ctrlKey: true, shiftKey: true }, null],
+    [{ key: '0' }, null],
+    [{ key: 'd', ctrlKey: true }, null],
+    [{ key: '1', altKey: true }, null],
+  ])('%o → %o', (key, command) => {
+    expect(reviewCommandFor(key)).toEqual(command);
+  });
+});
+
+const member = (path: string, over: Partial<GroupMember> = {}): GroupMember => ({
+  path,
+  score: 100,
+  width: 100,
+  height: 100,
+  bytes: 1000,
+  mtimeMs: 1000,
+  reference: false,
+  thumb: '',
+  ...over,
+});
+
+describe('keeperReasons', () => {
+  it('names the advantages the keeper has over every other member', () => {
+    const g: DuplicateGroup = {
+      id: 'g',
+      tier: 'near-duplicate',
+      keep: '/a.jpg',
+      members: [member('/a.jpg', { width: 200, height: 200, bytes: 5000, mtimeMs: 1 }), member('/b.jpg'), member('/c.png')],
+      reclaimableBytes: 2000,
+    };
+    expect(keeperReasons(g)).toEqual(['highest resolution (200×200)', 'largest file (4.9 KB)', 'oldest copy']);
+    expect(keeperReasons(g, '/b.jpg')).toEqual(['first by the keep-best rules (the copies tie)']);
+  });
+
+  it('puts a reference folder first', () => {
+    const g: DuplicateGroup = { id: 'g', tier: 'exact', keep: '/r.jpg', members: [member('/r.jpg', { reference: true }), member('/b.jpg')], reclaimableBytes: 0 };
+    expect(keeperReasons(g)[0]).toBe('in a reference folder');
+  });
+});
+
+describe('format', () => {
+  it('formats sizes, durations, rates, names and formats', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GB');
+    expect(formatDuration(null)).toBe('estimating…');
+    expect(formatDuration(42.4)).toBe('42 s');
+    expect(formatDuration(185)).toBe('3 min 05 s');
+    expect(formatDuration(3720)).toBe('1 h 02 min');
+    expect(formatRate(0)).toBe('— files/s');
+    expect(formatRate(3.21, 'images')).toBe('3.2 images/s');
+    expect(baseName('C:\\Photos\\a.jpg')).toBe('a.jpg');
+    expect(baseName('/x/y/')).toBe('y');
+    expect(formatOf('/a/B.JPEG')).toBe('JPEG');
+    expect(formatOf('/a/b.heic')).toBe('HEIC');
+    expect(formatOf('/a/noext')).toBe('—');
+  });
+});
