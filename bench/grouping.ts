@@ -35,7 +35,7 @@ function crossover(sizes: readonly number[]): { rows: Record<string, unknown>[];
       approxTopK(matrix, { k: K, floor: FLOOR, quantization: q });
       row[`usearch_${q}_ms`] = ms(t0);
     }
-    if (crossoverRows === null && (row.usearch_f16_ms as number) < exactMs) crossoverRows = n;
+    if (crossoverRows === null && (row.usearch_i8_ms as number) < exactMs) crossoverRows = n;
     rows.push(row);
     console.log(JSON.stringify(row));
   }
@@ -118,7 +118,7 @@ export async function benchGrouping(): Promise<Record<string, unknown>> {
   const scale = Number(process.env.LOOKALIKE_BENCH_ROWS ?? 100_000);
   console.log(`crossover (k=${K}, dim=${DIM}); EXACT_MAX_ROWS=${EXACT_MAX_ROWS}`);
   const cross = crossover(sizes);
-  console.log(`usearch f16 first faster at ${cross.crossoverRows ?? 'none of the sizes'} rows`);
-  const scaleResult = await atScale(scale, 'f16');
+  console.log(`usearch i8 first faster at ${cross.crossoverRows ?? 'none of the sizes'} rows`);
+  const scaleResult = await atScale(scale, 'i8');
   return { crossover: cross.rows, crossoverRows: cross.crossoverRows, exactMaxRows: EXACT_MAX_ROWS, scale: scaleResult };
 }

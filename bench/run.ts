@@ -1,8 +1,12 @@
 // `npm run bench [-- name…]`: performance targets live here, never in timed tests. Each bench prints its own table.
 import { benchEngine } from './engine.js';
+import { benchGrouping } from './grouping.js';
+import { benchQuality } from './quality.js';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   engine: () => benchEngine(),
+  grouping: () => benchGrouping(),
+  quality: () => benchQuality(),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,0 +1,160 @@
+// Which member of a group to keep, by an ordered, configurable list of rules, with the reason for every verdict.
+// A member under a reference root always wins over one outside (reference folders hold the originals and are
+// never touched); the rules then decide among equals, the first rule that tells two members apart wins.
+import path from 'node:path';
+
+export type KeepRule = 'resolution' | 'fileSize' | 'format' | 'captureTime' | 'folder' | 'pathLength';
+
+export const DEFAULT_KEEP_RULES: readonly KeepRule[] = ['resolution', 'fileSize', 'format', 'captureTime', 'folder', 'pathLength'];
+
+/** Earlier is better. Lossless/camera formats before lossy re-encodes. */
+export const DEFAULT_FORMAT_PRIORITY: readonly string[] = [
+  'heic', 'heif', 'raw', 'dng', 'cr2', 'cr3', 'nef', 'arw', 'orf', 'rw2', 'raf', 'png', 'tiff', 'jpeg', 'avif', 'webp', 'gif', 'bmp',
+];
+
+export interface KeepPolicy {
+  rules: readonly KeepRule[];
+  formatPriority: readonly string[];
+  /** Folders in order of preference (earlier kept first); members elsewhere rank after all of them. */
+  folderPriority: readonly string[];
+  referenceRoots: readonly string[];
+}
+
+export const DEFAULT_KEEP_POLICY: KeepPolicy = {
+  rules: DEFAULT_KEEP_RULES,
+  formatPriority: DEFAULT_FORMAT_PRIORITY,
+  folderPriority: [],
+  referenceRoots: [],
+};
+
+export interface KeepCandidate {
+  path: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  /** Lower-case format name as the scanner reports it (jpeg, png, webp, heif, …). */
+  format: string | null;
+  /** EXIF capture time, ms since epoch. */
+  captureTime: number | null;
+}
+
+export interface KeepVerdict {
+  keeperIndex: number;
+  /** Reasons per member, in input order. */
+  reasons: string[][];
+  /** Members under a reference root: never an action target. */
+  isReference: boolean[];
+}
+
+export function isUnder(file: string, root: string): boolean {
+  const rel = path.relative(path.resolve(root), path.resolve(file));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+const FORMAT_ALIASES: Record<string, string> = { jpg: 'jpeg', tif: 'tiff', heics: 'heic' };
+const normFormat = (f: string | null): string | null => (f === null ? null : (FORMAT_ALIASES[f.toLowerCase()] ?? f.toLowerCase()));
+
+const pixels = (c: KeepCandidate): number => (c.width ?? 0) * (c.height ?? 0);
+const dims = (c: KeepCandidate): string => (c.width && c.height ? `${c.width}×${c.height}` : 'unknown size');
+function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+interface RuleEval {
+  /** Positive: a is better. */
+  compare(a: KeepCandidate, b: KeepCandidate): number;
+  win(a: KeepCandidate): string;
+  lose(a: KeepCandidate, keeper: KeepCandidate): string;
+}
+
+function ruleEvaluator(rule: KeepRule, policy: KeepPolicy): RuleEval {
+  switch (rule) {
+    case 'resolution':
+      return {
+        compare: (a, b) => pixels(a) - pixels(b),
+        win: (a) => `highest resolution (${dims(a)})`,
+        lose: (a, k) => `lower resolution (${dims(a)} < ${dims(k)})`,
+      };
+    case 'fileSize':
+      return {
+        compare: (a, b) => a.size - b.size,
+        win: (a) => `largest file (${bytes(a.size)})`,
+        lose: (a, k) => `smaller file (${bytes(a.size)} < ${bytes(k.size)})`,
+      };
+    case 'format': {
+      const rank = (c: KeepCandidate): number => {
+        const i = policy.formatPriority.indexOf(normFormat(c.format) ?? '');
+        return i < 0 ? policy.formatPriority.length : i;
+      };
+      return {
+        compare: (a, b) => rank(b) - rank(a),
+        win: (a) => `preferred format (${normFormat(a.format) ?? 'unknown'})`,
+        lose: (a, k) => `less preferred format (${normFormat(a.format) ?? 'unknown'} after ${normFormat(k.format) ?? 'unknown'})`,
+      };
+    }
+    case 'captureTime': {
+      const time = (c: KeepCandidate): number => c.captureTime ?? Number.POSITIVE_INFINITY;
+      const show = (c: KeepCandidate): string => (c.captureTime === null ? 'no capture time' : new Date(c.captureTime).toISOString());
+      return {
+        compare: (a, b) => (time(a) === time(b) ? 0 : time(a) < time(b) ? 1 : -1),
+        win: (a) => `earliest capture time (${show(a)})`,
+        lose: (a, k) => `captured later (${show(a)} vs ${show(k)})`,
+      };
+    }
+    case 'folder': {
+      const rank = (c: KeepCandidate): number => {
+        const i = policy.folderPriority.findIndex((root) => isUnder(c.path, root));
+        return i < 0 ? policy.folderPriority.length : i;
+      };
+      return {
+        compare: (a, b) => rank(b) - rank(a),
+        win: (a) => `preferred folder (${path.dirname(a.path)})`,
+        lose: (a) => `less preferred folder (${path.dirname(a.path)})`,
+      };
+    }
+    case 'pathLength':
+      return {
+        compare: (a, b) => b.path.length - a.path.length || (a.path < b.path ? 1 : a.path > b.path ? -1 : 0),
+        win: () => 'shortest path',
+        lose: () => 'longer path',
+      };
+  }
+}
+
+export function pickKeeper(members: readonly KeepCandidate[], policy: KeepPolicy = DEFAULT_KEEP_POLICY): KeepVerdict {
+  if (members.length === 0) throw new Error('cannot pick a keeper of an empty group');
+  const isReference = members.map((m) => policy.referenceRoots.some((r) => isUnder(m.path, r)));
+  // pathLength last always makes the order total, so the keeper never depends on input order.
+  const rules = [...policy.rules.filter((r) => r !== 'pathLength'), 'pathLength' as const].map((r) => ruleEvaluator(r, policy));
+  /** Which rule first tells a from b, and its verdict (positive: a better). */
+  const decide = (a: number, b: number): { rule: RuleEval | 'reference'; sign: number } => {
+    if (isReference[a] !== isReference[b]) return { rule: 'reference', sign: isReference[a] ? 1 : -1 };
+    for (const rule of rules) {
+      const c = rule.compare(members[a]!, members[b]!);
+      if (c !== 0) return { rule, sign: Math.sign(c) };
+    }
+    return { rule: 'reference', sign: 0 };
+  };
+  let keeper = 0;
+  for (let i = 1; i < members.length; i++) if (decide(i, keeper).sign > 0) keeper = i;
+
+  const keeperReasons = new Set<string>();
+  const reasons = members.map((m, i) => {
+    if (i === keeper) return [];
+    const { rule } = decide(keeper, i);
+    const out: string[] = [];
+    if (rule === 'reference') {
+      keeperReasons.add('in a reference folder');
+      out.push('not in a reference folder');
+    } else {
+      keeperReasons.add(rule.win(members[keeper]!));
+      out.push(rule.lose(m, members[keeper]!));
+    }
+    if (isReference[i]) out.push('in a reference folder: never touched');
+    return out;
+  });
+  reasons[keeper] = ['keep', ...keeperReasons];
+  return { keeperIndex: keeper, reasons, isReference };
+}

@@ -1,0 +1,63 @@
+// Groups + keeper verdicts → the report every front end shows and exports (the CLI's `dupes --json` shape).
+import type { HashedFile } from './hashClasses.js';
+import type { DuplicateGroup, Tier } from './grouping.js';
+import { DEFAULT_KEEP_POLICY, pickKeeper, type KeepCandidate, type KeepPolicy } from './keepBest.js';
+
+export interface ReportMember {
+  path: string;
+  tier: Tier;
+  score: number;
+  reasons: string[];
+  isKeeper: boolean;
+  isReference: boolean;
+  isExcluded: boolean;
+}
+
+export interface ReportGroup {
+  tier: Tier;
+  keep: string;
+  /** Keeper first, then the rest in the group's order. */
+  members: ReportMember[];
+}
+
+export interface DuplicateReport {
+  threshold: number;
+  groups: ReportGroup[];
+}
+
+export type ReportableFile = HashedFile & KeepCandidate;
+
+export function buildReport<F extends ReportableFile>(
+  groups: readonly DuplicateGroup<F>[],
+  threshold: number,
+  policy: KeepPolicy = DEFAULT_KEEP_POLICY,
+  isExcluded: (path: string) => boolean = () => false,
+): DuplicateReport {
+  return {
+    threshold,
+    groups: groups.map((g) => {
+      const verdict = pickKeeper(g.members.map((m) => m.file), policy);
+      const members = g.members.map((m, i): ReportMember => {
+        const excluded = isExcluded(m.file.path);
+        const reasons = [...verdict.reasons[i]!];
+        if (excluded && i !== verdict.keeperIndex) reasons.push('excluded: never touched');
+        return {
+          path: m.file.path,
+          tier: m.tier,
+          score: m.score,
+          reasons,
+          isKeeper: i === verdict.keeperIndex,
+          isReference: verdict.isReference[i]!,
+          isExcluded: excluded,
+        };
+      });
+      const keeper = members[verdict.keeperIndex]!;
+      return { tier: g.tier, keep: keeper.path, members: [keeper, ...members.filter((m) => !m.isKeeper)] };
+    }),
+  };
+}
+
+/** Members an action may touch: not the keeper, not under a reference root, not excluded. */
+export function actionTargets(group: ReportGroup): ReportMember[] {
+  return group.members.filter((m) => !m.isKeeper && !m.isReference && !m.isExcluded);
+}

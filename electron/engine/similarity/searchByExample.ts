@@ -1,0 +1,54 @@
+// Top-k look-alikes of one image (a catalog file or an outside one) over the catalog's vectors. Exact search:
+// one pass over n × dim floats takes tens of milliseconds even at 100k images, so no index is needed.
+import { normalized } from '../vectors.js';
+import type { EmbeddingMatrix } from './embeddingMatrix.js';
+import { exactQuery } from './exactTopK.js';
+import type { Tier } from './grouping.js';
+import type { HashedFile } from './hashClasses.js';
+import { cosineToScore, tierCutoffs } from './threshold.js';
+
+export interface SearchQuery {
+  vector: Float32Array;
+  contentHash: string | null;
+  pixelHash: string | null;
+  /** Left out of the results (searching a catalog file should not return itself). */
+  path: string | null;
+}
+
+export interface SearchHit {
+  path: string;
+  cosine: number;
+  score: number;
+  tier: Tier;
+}
+
+export function searchByExample<F extends HashedFile>(
+  matrix: EmbeddingMatrix,
+  rowOfHash: ReadonlyMap<string, number>,
+  files: readonly F[],
+  query: SearchQuery,
+  opts: { top: number; threshold: number },
+): SearchHit[] {
+  if (matrix.rows === 0) return [];
+  const filesOfRow = new Map<number, F[]>();
+  for (const f of files) {
+    const row = rowOfHash.get(f.contentHash);
+    if (row !== undefined) filesOfRow.set(row, [...(filesOfRow.get(row) ?? []), f]);
+  }
+  const cut = tierCutoffs(opts.threshold);
+  const hits: SearchHit[] = [];
+  // Ask for extra rows: several files may share one vector and the query itself is dropped.
+  for (const { id, sim } of exactQuery(matrix, normalized(query.vector), opts.top + 8)) {
+    for (const f of filesOfRow.get(id) ?? []) {
+      if (f.path === query.path) continue;
+      const tier: Tier =
+        f.contentHash === query.contentHash ? 'exact'
+        : query.pixelHash !== null && f.pixelHash === query.pixelHash ? 'same-pixels'
+        : sim >= cut.near ? 'near-duplicate'
+        : 'similar';
+      hits.push({ path: f.path, cosine: sim, score: tier === 'exact' || tier === 'same-pixels' ? 100 : cosineToScore(sim), tier });
+    }
+    if (hits.length >= opts.top) break;
+  }
+  return hits.slice(0, opts.top);
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { approxTopK } from '../../../electron/engine/similarity/approxTopK.js';
+import { matrixRow } from '../../../electron/engine/similarity/embeddingMatrix.js';
+import { exactQuery, exactTopK } from '../../../electron/engine/similarity/exactTopK.js';
+import { findNeighbors } from '../../../electron/engine/similarity/findNeighbors.js';
+import { neighborsOf } from '../../../electron/engine/similarity/neighborGraph.js';
+import { syntheticClusters } from '../../../electron/engine/similarity/syntheticClusters.js';
+import { cosineSimilarity } from '../../../electron/engine/vectors.js';
+
+describe('exact blocked top-k', () => {
+  // 197 rows: several 64-row blocks, an odd tail, and odd rows inside the 2×4 tiles.
+  const { matrix } = syntheticClusters({ rows: 197, dim: 37, seed: 7, noise: 0.6 });
+
+  it.each([1, 5, 12])('equals brute force for k=%i', (k) => {
+    const g = exactTopK(matrix, { k });
+    for (let i = 0; i < matrix.rows; i++) {
+      const brute = [];
+      for (let j = 0; j < matrix.rows; j++) {
+        if (j !== i) brute.push({ id: j, sim: cosineSimilarity(matrixRow(matrix, i), matrixRow(matrix, j)) });
+      }
+      brute.sort((a, b) => b.sim - a.sim || a.id - b.id);
+      const got = neighborsOf(g, i);
+      expect(got.map((n) => n.sim)).toEqual(brute.slice(0, k).map((n) => expect.closeTo(n.sim, 5)));
+      // ids agree except where two similarities tie to float precision
+      got.forEach((n, t) => {
+        if (n.id !== brute[t]!.id) expect(Math.abs(n.sim - brute[t]!.sim)).toBeLessThan(1e-6);
+      });
+    }
+  });
+
+  it('drops pairs below the floor and never lists a row as its own neighbour', () => {
+    const g = exactTopK(matrix, { k: 10, floor: 0.8 });
+    for (let i = 0; i < matrix.rows; i++) {
+      for (const n of neighborsOf(g, i)) {
+        expect(n.id).not.toBe(i);
+        expect(n.sim).toBeGreaterThanOrEqual(0.8);
+      }
+    }
+  });
+
+  it('answers an outside query like a row of the matrix', () => {
+    const top = exactQuery(matrix, matrixRow(matrix, 42), 3);
+    expect(top[0]!.id).toBe(42);
+    expect(top[0]!.sim).toBeCloseTo(1, 5);
+  });
+
+  it('handles tiny inputs', () => {
+    expect(exactTopK(syntheticClusters({ rows: 1, dim: 4 }).matrix, { k: 5 }).counts[0]).toBe(0);
+    const two = exactTopK(syntheticClusters({ rows: 2, dim: 4 }).matrix, { k: 5 });
+    expect(neighborsOf(two, 0).map((n) => n.id)).toEqual([1]);
+  });
+});
+
+describe('usearch approximate top-k', () => {
+  it.each(['f16', 'i8'] as const)('%s index recalls ≥ 0.95 of the exact neighbours on clustered data', (quantization) => {
+    const { matrix } = syntheticClusters({ rows: 3000, dim: 64, seed: 3 });
+    const k = 5;
+    const exact = exactTopK(matrix, { k });
+    const approx = approxTopK(matrix, { k, quantization });
+    let hit = 0;
+    let total = 0;
+    for (let i = 0; i < matrix.rows; i++) {
+      const truth = new Set(neighborsOf(exact, i).map((n) => n.id));
+      total += truth.size;
+      for (const n of neighborsOf(approx, i)) if (truth.has(n.id)) hit++;
+    }
+    expect(hit / total).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('finds cluster mates above the floor, with exactly rescored similarities', () => {
+    const { matrix, labels } = syntheticClusters({ rows: 2000, dim: 48, seed: 11, maxClusterSize: 4 });
+    const { graph, method } = findNeighbors(matrix, { method: 'approx', k: 8 });
+    expect(method).toBe('approx');
+    let found = 0;
+    let expected = 0;
+    for (let i = 0; i < matrix.rows; i++) {
+      const mates = neighborsOf(graph, i).filter((n) => labels[n.id] === labels[i]);
+      found += mates.length;
+      expected += Array.from(labels).filter((l, j) => l === labels[i] && j !== i).length;
+      // HNSW is approximate (and its threaded build not deterministic); the stored similarities are not.
+      for (const n of neighborsOf(graph, i)) expect(n.sim).toBeCloseTo(cosineSimilarity(matrixRow(matrix, i), matrixRow(matrix, n.id)), 5);
+    }
+    expect(found / expected).toBeGreaterThanOrEqual(0.99);
+  });
+});
