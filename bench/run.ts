@@ -2,10 +2,12 @@
 import { benchEngine } from './engine.js';
 import { benchGrouping } from './grouping.js';
 import { benchQuality } from './quality.js';
+import { benchScan } from './scan.js';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   engine: () => benchEngine(),
   grouping: () => benchGrouping(),
+  scan: () => benchScan(),
   quality: () => benchQuality(),
 };
 

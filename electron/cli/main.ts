@@ -4,6 +4,12 @@ import { readFileSync } from 'node:fs';
 import { ExitCode, UsageError, type CliCommand, type CliIO } from './command.js';
 
 const commands: Record<string, () => Promise<{ command: CliCommand }>> = {
+  scan: () => import('./commands/scan.js'),
+  status: () => import('./commands/status.js'),
+  dupes: () => import('./commands/dupes.js'),
+  resolve: () => import('./commands/resolve.js'),
+  undo: () => import('./commands/undo.js'),
+  search: () => import('./commands/search.js'),
   compare: () => import('./commands/compare.js'),
   embed: () => import('./commands/embed.js'),
   export: () => import('./commands/export.js'),

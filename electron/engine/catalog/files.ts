@@ -1,0 +1,228 @@
+// The files table: one row per path, with what the scanner learned about it.
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+
+export type FileStatus = 'ok' | 'failed' | 'missing';
+
+/** What a photo's bytes determine (so a copy or a moved file can reuse it without decoding again). */
+export interface ContentMetadata {
+  contentHash: string;
+  width: number;
+  height: number;
+  format: string;
+  /** EXIF capture time as `YYYY-MM-DDTHH:MM:SS`, plus the offset when the camera wrote one. */
+  takenAt: string | null;
+  cameraMake: string | null;
+  cameraModel: string | null;
+  orientation: number | null;
+  /** Hash of the upright decoded RGB: equal pixels, different bytes (metadata edits) -> same value. */
+  pixelHash: string;
+}
+
+export interface FileRecord {
+  id: number;
+  path: string;
+  size: number;
+  mtimeMs: number;
+  contentHash: string | null;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  takenAt: string | null;
+  cameraMake: string | null;
+  cameraModel: string | null;
+  orientation: number | null;
+  pixelHash: string | null;
+  status: FileStatus;
+  error: string | null;
+  updatedAt: number;
+}
+
+/** A row to write: an ok file carries its metadata, a failed one its reason. */
+export type FileWrite =
+  | { path: string; size: number; mtimeMs: number; status: 'ok'; meta: ContentMetadata }
+  | { path: string; size: number; mtimeMs: number; status: 'failed'; error: string; contentHash?: string | null };
+
+/** The scanner's per-path question, answered in one query: is it known, unchanged, and embedded for this model? */
+export interface FileLookup {
+  id: number;
+  size: number;
+  mtimeMs: number;
+  status: FileStatus;
+  contentHash: string | null;
+  error: string | null;
+  format: string | null;
+  hasEmbedding: boolean;
+}
+
+interface FileRow {
+  id: number;
+  path: string;
+  size: number;
+  mtime_ms: number;
+  content_hash: string | null;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  taken_at: string | null;
+  camera_make: string | null;
+  camera_model: string | null;
+  orientation: number | null;
+  pixel_hash: string | null;
+  status: FileStatus;
+  error: string | null;
+  updated_at: number;
+}
+
+function toRecord(r: FileRow): FileRecord {
+  return {
+    id: r.id,
+    path: r.path,
+    size: r.size,
+    mtimeMs: r.mtime_ms,
+    contentHash: r.content_hash,
+    width: r.width,
+    height: r.height,
+    format: r.format,
+    takenAt: r.taken_at,
+    cameraMake: r.camera_make,
+    cameraModel: r.camera_model,
+    orientation: r.orientation,
+    pixelHash: r.pixel_hash,
+    status: r.status,
+    error: r.error,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Paths strictly under `root`, as an index-friendly half-open range ('/' + 1 is '0'). */
+export function pathRange(root: string, sep: string): { low: string; high: string } {
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return { low: prefix, high: prefix.slice(0, -1) + String.fromCharCode(last + 1) };
+}
+
+export class FileStore {
+  private readonly upsertStmt: StatementSync;
+  private readonly lookupStmt: StatementSync;
+  private readonly byPathStmt: StatementSync;
+
+  constructor(private readonly db: DatabaseSync) {
+    this.upsertStmt = db.prepare(`
+      INSERT INTO files (path, size, mtime_ms, content_hash, width, height, format, taken_at, camera_make,
+                         camera_model, orientation, pixel_hash, status, error, updated_at)
+      VALUES (:path, :size, :mtime, :hash, :width, :height, :format, :takenAt, :make, :model, :orientation,
+              :pixelHash, :status, :error, :now)
+      ON CONFLICT (path) DO UPDATE SET
+        size = excluded.size, mtime_ms = excluded.mtime_ms, content_hash = excluded.content_hash,
+        width = excluded.width, height = excluded.height, format = excluded.format, taken_at = excluded.taken_at,
+        camera_make = excluded.camera_make, camera_model = excluded.camera_model,
+        orientation = excluded.orientation, pixel_hash = excluded.pixel_hash, status = excluded.status,
+        error = excluded.error, updated_at = excluded.updated_at
+      RETURNING id`);
+    this.lookupStmt = db.prepare(`
+      SELECT f.id, f.size, f.mtime_ms, f.status, f.content_hash, f.error, f.format,
+             EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = f.content_hash AND e.model_key = :model)
+               AS has_embedding
+      FROM files f WHERE f.path = :path`);
+    this.byPathStmt = db.prepare('SELECT * FROM files WHERE path = ?');
+  }
+
+  /** Inserts or replaces the row for `w.path`; returns its id (stable across updates). */
+  upsert(w: FileWrite, now = Date.now()): number {
+    const meta = w.status === 'ok' ? w.meta : null;
+    const row = this.upsertStmt.get({
+      path: w.path,
+      size: w.size,
+      mtime: w.mtimeMs,
+      hash: meta ? meta.contentHash : w.status === 'failed' ? (w.contentHash ?? null) : null,
+      width: meta?.width ?? null,
+      height: meta?.height ?? null,
+      format: meta?.format ?? null,
+      takenAt: meta?.takenAt ?? null,
+      make: meta?.cameraMake ?? null,
+      model: meta?.cameraModel ?? null,
+      orientation: meta?.orientation ?? null,
+      pixelHash: meta?.pixelHash ?? null,
+      status: w.status,
+      error: w.status === 'failed' ? w.error : null,
+      now,
+    }) as { id: number };
+    return row.id;
+  }
+
+  lookup(path: string, modelKey: string): FileLookup | null {
+    const r = this.lookupStmt.get({ path, model: modelKey }) as
+      | { id: number; size: number; mtime_ms: number; status: FileStatus; content_hash: string | null;
+          error: string | null; format: string | null; has_embedding: number }
+      | undefined;
+    if (!r) return null;
+    return {
+      id: r.id,
+      size: r.size,
+      mtimeMs: r.mtime_ms,
+      status: r.status,
+      contentHash: r.content_hash,
+      error: r.error,
+      format: r.format,
+      hasEmbedding: r.has_embedding === 1,
+    };
+  }
+
+  get(path: string): FileRecord | null {
+    const r = this.byPathStmt.get(path) as FileRow | undefined;
+    return r ? toRecord(r) : null;
+  }
+
+  /** Metadata of any ok file with these bytes, so a copy or a move needs no decode. */
+  metadataFor(contentHash: string): ContentMetadata | null {
+    const r = this.db
+      .prepare(`SELECT * FROM files WHERE content_hash = ? AND status != 'failed' AND pixel_hash IS NOT NULL LIMIT 1`)
+      .get(contentHash) as FileRow | undefined;
+    if (!r || r.width === null || r.height === null || r.format === null || r.pixel_hash === null) return null;
+    return {
+      contentHash,
+      width: r.width,
+      height: r.height,
+      format: r.format,
+      takenAt: r.taken_at,
+      cameraMake: r.camera_make,
+      cameraModel: r.camera_model,
+      orientation: r.orientation,
+      pixelHash: r.pixel_hash,
+    };
+  }
+
+  byContentHash(contentHash: string): FileRecord[] {
+    return (this.db.prepare('SELECT * FROM files WHERE content_hash = ? ORDER BY path').all(contentHash) as unknown as FileRow[]).map(toRecord);
+  }
+
+  /** Rows under a folder (any status), streamed so a million-file library is not loaded at once. */
+  *underRoot(root: string, sep: string): Generator<{ id: number; path: string; status: FileStatus }> {
+    const { low, high } = pathRange(root, sep);
+    const stmt = this.db.prepare('SELECT id, path, status FROM files WHERE path >= ? AND path < ? ORDER BY path');
+    for (const r of stmt.iterate(low, high)) yield r as { id: number; path: string; status: FileStatus };
+  }
+
+  /** All rows with a status, streamed. */
+  *withStatus(status: FileStatus): Generator<FileRecord> {
+    for (const r of this.db.prepare('SELECT * FROM files WHERE status = ? ORDER BY path').iterate(status)) {
+      yield toRecord(r as unknown as FileRow);
+    }
+  }
+
+  markMissing(ids: Iterable<number>, now = Date.now()): number {
+    const stmt = this.db.prepare(`UPDATE files SET status = 'missing', updated_at = ? WHERE id = ? AND status != 'missing'`);
+    let n = 0;
+    for (const id of ids) n += Number(stmt.run(now, id).changes);
+    return n;
+  }
+
+  counts(): Record<FileStatus, number> {
+    const out: Record<FileStatus, number> = { ok: 0, failed: 0, missing: 0 };
+    for (const r of this.db.prepare('SELECT status, COUNT(*) AS n FROM files GROUP BY status').all()) {
+      const row = r as { status: FileStatus; n: number };
+      out[row.status] = row.n;
+    }
+    return out;
+  }
+}

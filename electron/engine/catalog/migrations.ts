@@ -1,0 +1,150 @@
+// Versioned schema. Each entry moves the catalog from version i to i+1; PRAGMA user_version records where a file is.
+// Never edit a shipped migration: append a new one, so every existing catalog reaches the same schema.
+import type { DatabaseSync } from 'node:sqlite';
+
+export interface Migration {
+  /** What the step does, for error messages. */
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    name: 'initial schema',
+    sql: `
+      -- One row per path ever seen. status: ok (hashed, decoded), failed (error says why), missing (gone from disk).
+      -- mtime_ms is a REAL so Node's fractional mtimeMs round-trips exactly (both are IEEE doubles).
+      CREATE TABLE files (
+        id            INTEGER PRIMARY KEY,
+        path          TEXT    NOT NULL UNIQUE,
+        size          INTEGER NOT NULL,
+        mtime_ms      REAL    NOT NULL,
+        content_hash  TEXT,
+        width         INTEGER,
+        height        INTEGER,
+        format        TEXT,
+        taken_at      TEXT,
+        camera_make   TEXT,
+        camera_model  TEXT,
+        orientation   INTEGER,
+        pixel_hash    TEXT,
+        status        TEXT    NOT NULL CHECK (status IN ('ok', 'failed', 'missing')),
+        error         TEXT,
+        updated_at    INTEGER NOT NULL
+      );
+      CREATE INDEX files_content_hash ON files (content_hash);
+      CREATE INDEX files_pixel_hash ON files (pixel_hash);
+      CREATE INDEX files_status ON files (status);
+
+      -- What produced an embedding. key = modelKey(provenance).
+      CREATE TABLE models (
+        key                 TEXT PRIMARY KEY,
+        model_id            TEXT    NOT NULL,
+        revision            TEXT,
+        dtype               TEXT    NOT NULL,
+        file_sha256         TEXT    NOT NULL,
+        preprocess_version  INTEGER NOT NULL,
+        dim                 INTEGER NOT NULL,
+        created_at          INTEGER NOT NULL
+      );
+
+      -- Keyed by content, not path: a moved or renamed file keeps its vector. vector: little-endian float32.
+      CREATE TABLE embeddings (
+        id            INTEGER PRIMARY KEY,
+        content_hash  TEXT    NOT NULL,
+        model_key     TEXT    NOT NULL REFERENCES models (key) ON DELETE CASCADE,
+        vector        BLOB    NOT NULL,
+        created_at    INTEGER NOT NULL,
+        UNIQUE (content_hash, model_key)
+      );
+      CREATE INDEX embeddings_model ON embeddings (model_key);
+
+      -- Stored top-k lists for the duplicate finder. ids: little-endian uint32 embeddings.id; scores: float32.
+      CREATE TABLE neighbors (
+        content_hash  TEXT    NOT NULL,
+        model_key     TEXT    NOT NULL REFERENCES models (key) ON DELETE CASCADE,
+        ids           BLOB    NOT NULL,
+        scores        BLOB    NOT NULL,
+        created_at    INTEGER NOT NULL,
+        PRIMARY KEY (content_hash, model_key)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE roots (
+        path          TEXT    PRIMARY KEY,
+        is_reference  INTEGER NOT NULL DEFAULT 0 CHECK (is_reference IN (0, 1)),
+        added_at      INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      -- "These two are not duplicates", by content. Stored once per pair: hash_a < hash_b.
+      CREATE TABLE not_duplicate (
+        hash_a      TEXT    NOT NULL,
+        hash_b      TEXT    NOT NULL,
+        created_at  INTEGER NOT NULL,
+        PRIMARY KEY (hash_a, hash_b),
+        CHECK (hash_a < hash_b)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE journal (
+        id          INTEGER PRIMARY KEY,
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL,
+        kind        TEXT    NOT NULL,
+        state       TEXT    NOT NULL CHECK (state IN ('pending', 'done', 'undone', 'failed')),
+        payload     TEXT    NOT NULL CHECK (json_valid(payload))
+      );
+      CREATE INDEX journal_state ON journal (state);
+
+      CREATE TABLE settings (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      -- One row per scan. A row left 'running' by a process that no longer exists is an interrupted scan.
+      CREATE TABLE scans (
+        id           INTEGER PRIMARY KEY,
+        started_at   INTEGER NOT NULL,
+        finished_at  INTEGER,
+        heartbeat_at INTEGER NOT NULL,
+        state        TEXT    NOT NULL CHECK (state IN ('running', 'done', 'cancelled', 'interrupted', 'failed')),
+        pid          INTEGER NOT NULL,
+        host         TEXT    NOT NULL,
+        params       TEXT    NOT NULL CHECK (json_valid(params)),
+        counts       TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(counts)),
+        error        TEXT
+      );
+      CREATE INDEX scans_state ON scans (state);
+    `,
+  },
+];
+
+export class CatalogVersionError extends Error {
+  override name = 'CatalogVersionError';
+}
+
+export function schemaVersion(db: DatabaseSync): number {
+  const row = db.prepare('PRAGMA user_version').get() as { user_version: number } | undefined;
+  return row?.user_version ?? 0;
+}
+
+/** Brings the catalog to the newest schema; each step commits with its version, so a crash mid-way resumes cleanly. */
+export function migrate(db: DatabaseSync, list: readonly Migration[] = migrations): number {
+  const current = schemaVersion(db);
+  if (current > list.length) {
+    throw new CatalogVersionError(
+      `catalog schema version ${current} is newer than this build understands (${list.length}); update Lookalike`,
+    );
+  }
+  for (let version = current; version < list.length; version++) {
+    const step = list[version]!;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(step.sql);
+      db.exec(`PRAGMA user_version = ${version + 1}`);
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw new CatalogVersionError(`migration ${version + 1} (${step.name}) failed: ${(err as Error).message}`);
+    }
+  }
+  return list.length;
+}

@@ -1,0 +1,8 @@
+// The scanner's public surface: scanLibrary(params, { signal, onProgress, pause }) and what it needs.
+export { scanLibrary, ScanError } from './scanLibrary.js';
+export type { StoredScanCounts, StoredScanParams } from './scanLibrary.js';
+export { PauseGate } from './pause.js';
+export { crawlRoots, normalizeRoots } from './crawl.js';
+export type { CrawlOptions, CrawlResult } from './crawl.js';
+export { photoExtensions, hasPhotoExtension } from './formats.js';
+export type { FailedFile, ScanEmbedder, ScanOptions, ScanParams, ScanPhase, ScanProgress, ScanSummary } from './types.js';
