@@ -12,7 +12,8 @@ import { ContentHasher } from '../electron/engine/scan/hash.js';
 import { packEmbeddings } from '../electron/engine/similarity/embeddingMatrix.js';
 import { exactTopK } from '../electron/engine/similarity/exactTopK.js';
 import { createGrouper } from '../electron/engine/similarity/grouping.js';
-import type { HashedFile } from '../electron/engine/similarity/hashClasses.js';
+import { hashUnits, type HashedFile } from '../electron/engine/similarity/hashClasses.js';
+import { thumbDifference } from '../electron/engine/similarity/pixelThumb.js';
 import { cosineToScore, DEFAULT_THRESHOLD } from '../electron/engine/similarity/threshold.js';
 import { dot } from '../electron/engine/vectors.js';
 
@@ -64,7 +65,15 @@ export async function benchQuality(threshold = DEFAULT_THRESHOLD): Promise<Recor
       const abs = path.join(CORPUS, rel);
       const prepared = await engine.prepare(abs);
       const [v] = await engine.runBatch([prepared.tensor]);
-      files.push({ path: rel, contentHash: (await hasher.hashFile(abs)).contentHash, pixelHash: prepared.pixelHash });
+      files.push({
+        path: rel,
+        contentHash: (await hasher.hashFile(abs)).contentHash,
+        pixelHash: prepared.pixelHash,
+        orientation: prepared.decoded.orientation,
+        width: prepared.decoded.width,
+        height: prepared.decoded.height,
+        pixelThumb: prepared.pixelThumb,
+      });
       vectors.push(v!);
     }
   } finally {
@@ -99,9 +108,26 @@ export async function benchQuality(threshold = DEFAULT_THRESHOLD): Promise<Recor
         matrix.data.subarray(rowOf.get(m.path)! * matrix.dim, (rowOf.get(m.path)! + 1) * matrix.dim)));
     }
   }
-  // Hash tiers, model-independent: copy must be exact, png and exif_rot90 same-pixels, relative to the original.
-  const hashTier = (a: HashedFile, b: HashedFile): string => (a.contentHash === b.contentHash ? 'exact' : a.pixelHash && a.pixelHash === b.pixelHash ? 'same-pixels' : 'other');
+  // Hash tiers, model-independent: copy must be exact, png and exif_rot90 same-pixels (equal pixel hash, or the
+  // rotated-copy rule: one hash unit), relative to the original. Every other pair must be 'other'.
+  const units = hashUnits(files);
+  const indexOf = new Map(files.map((f, i) => [f.path, i]));
+  const hashTier = (a: HashedFile, b: HashedFile): string =>
+    a.contentHash === b.contentHash ? 'exact'
+      : units.unitOf[indexOf.get(a.path)!] === units.unitOf[indexOf.get(b.path)!] ? 'same-pixels' : 'other';
   const fileOf = new Map(files.map((f) => [f.path, f]));
+  // Every transform other than copy/png/exif_rot90 that the hash tiers wrongly claim (must stay 0).
+  const wrongHashTier: Record<string, number> = {};
+  const thumbDiff: Record<string, number[]> = {};
+  for (const g of truth.groups) {
+    for (const m of g.members) {
+      const a = fileOf.get(g.original)!;
+      const b = fileOf.get(m.path)!;
+      if (a.width === b.width && a.height === b.height) (thumbDiff[m.transform] ??= []).push(thumbDifference(a.pixelThumb!, b.pixelThumb!).meanAbs);
+      if (['copy', 'png', 'exif_rot90'].includes(m.transform)) continue;
+      wrongHashTier[m.transform] = (wrongHashTier[m.transform] ?? 0) + (hashTier(a, b) === 'other' ? 0 : 1);
+    }
+  }
   const hashChecks: Record<string, { ok: number; of: number }> = { copy: { ok: 0, of: 0 }, png: { ok: 0, of: 0 }, exif_rot90: { ok: 0, of: 0 } };
   for (const g of truth.groups) {
     for (const m of g.members) {
@@ -136,6 +162,11 @@ export async function benchQuality(threshold = DEFAULT_THRESHOLD): Promise<Recor
     matrix.data.subarray(rowOf.get(o)! * matrix.dim, (rowOf.get(o)! + 1) * matrix.dim),
     matrix.data.subarray(rowOf.get(p)! * matrix.dim, (rowOf.get(p)! + 1) * matrix.dim)))));
 
+  // Hash units holding anything but one photo's original/copy/png/exif_rot90 (must be 0): checks every pair, not
+  // only pairs with the original, so a rotated copy that joined a re-encode or another photo would show here.
+  const hashSafe = new Set(['original', 'copy', 'png', 'exif_rot90']);
+  const impureUnits = units.members.filter((m) => m.length > 1 && (
+    new Set(m.map((i) => groupOf.get(files[i]!.path))).size > 1 || m.some((i) => !hashSafe.has(transformOf.get(files[i]!.path)!)))).length;
   const result = {
     model: process.env.LOOKALIKE_MODEL ?? 'generated tiny ViT (random weights)',
     threshold,
@@ -144,6 +175,9 @@ export async function benchQuality(threshold = DEFAULT_THRESHOLD): Promise<Recor
     recallByTransform: Object.fromEntries(Object.entries(recall).map(([t, r]) => [t, { recall: pct(r.found, r.of), of: r.of, difficulty: r.difficulty }])),
     groupPrecision: pct(correct, pairs),
     hashTiers: Object.fromEntries(Object.entries(hashChecks).map(([t, c]) => [t, pct(c.ok, c.of)])),
+    wrongHashTierByTransform: wrongHashTier,
+    impureHashUnits: impureUnits,
+    thumbMeanAbsToOriginalByTransform: Object.fromEntries(Object.entries(thumbDiff).map(([t, xs]) => [t, quantiles(xs)])),
     distinctSimilarPairs: distinct,
     cosineToOriginalByTransform: Object.fromEntries(Object.entries(cosines).map(([t, xs]) => [t, quantiles(xs)])),
     nearestOtherOriginalCosine: quantiles(nearestOther),

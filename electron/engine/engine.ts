@@ -11,6 +11,7 @@ import { planOutput, splitBatch, type OutputPlan } from './pipeline/pooling.js';
 import { ProgressMeter } from './pipeline/progress.js';
 import { preprocessImage, type DecodedImage } from './preprocess/index.js';
 import { pixelHash } from './preprocess/index.js';
+import { pixelThumb } from './similarity/pixelThumb.js';
 import type {
   DeviceChoice,
   EmbedItem,
@@ -44,6 +45,8 @@ export interface PreparedImage {
   tensor: Float32Array;
   decoded: DecodedImage;
   pixelHash: string;
+  /** 32×32 upright RGB, for telling a lossy EXIF-rotated copy from an edit (similarity/pixelThumb.ts). */
+  pixelThumb: Uint8Array;
 }
 
 export interface EmbedOptions extends JobOptions {
@@ -98,6 +101,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   const provenance: ModelProvenance = await readModelProvenance(model.dir, {
     preprocessVersion: PREPROCESS_VERSION,
     dtype: model.dtype,
+    processor: model.processor,
   });
   const planeSize = 3 * inputSize.height * inputSize.width;
   const maxPixels = config.maxPixels;
@@ -146,6 +150,8 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       tensor,
       decoded,
       pixelHash: await pixelHash(decoded.rgb),
+      // From the RGB already decoded: a box filter over it costs a few ms, a second decode would not.
+      pixelThumb: pixelThumb(decoded.rgb),
     };
   }
 

@@ -57,6 +57,12 @@ export interface ModelProvenance {
   fileSha256: string;
   /** Bumped whenever our preprocessing changes numerically. */
   preprocessVersion: number;
+  /**
+   * sha256 (hex) of the canonical JSON of the parsed ProcessorConfig (keys sorted): a different input size, crop,
+   * resample or mean/std changes every vector even with the same weights. Parsed, not raw bytes, so whitespace,
+   * key order or an unused field in preprocessor_config.json does not force a re-embed.
+   */
+  processorSha256: string;
 }
 
 export type EmbedItem =

@@ -6,10 +6,13 @@ import { blobToFloat32, float32ToBlob } from './blobs.js';
 
 /**
  * Every field that changes the numbers is in the key: the weights (file sha256; the Hub revision is kept for
- * people reading it), the dtype, and our preprocessing version. The id keeps keys readable in `status`.
+ * people reading it), the dtype, our preprocessing version and the model's processor config (input size, crop,
+ * resample, mean/std). The id keeps keys readable in `status`. The processor hash is cut to 16 hex digits (64
+ * bits: configs of one set of weights never collide by chance) because every embedding row stores the key; the
+ * models table keeps the full hash.
  */
 export function modelKey(p: ModelProvenance): string {
-  return `${p.id}@${p.revision ?? 'local'}#${p.fileSha256}:${p.dtype}:pp${p.preprocessVersion}`;
+  return `${p.id}@${p.revision ?? 'local'}#${p.fileSha256}:${p.dtype}:pp${p.preprocessVersion}:proc${p.processorSha256.slice(0, 16)}`;
 }
 
 export interface ModelRecord {
@@ -33,6 +36,8 @@ interface ModelRow {
   dtype: ModelDtype;
   file_sha256: string;
   preprocess_version: number;
+  /** '' for models recorded before the catalog tracked it (migration 3). */
+  processor_sha256: string;
   dim: number;
   created_at: number;
 }
@@ -48,6 +53,7 @@ function toModel(r: ModelRow): ModelRecord {
       dtype: r.dtype,
       fileSha256: r.file_sha256,
       preprocessVersion: r.preprocess_version,
+      processorSha256: r.processor_sha256,
     },
   };
 }
@@ -74,10 +80,11 @@ export class EmbeddingStore {
       throw new Error(`model ${key} was stored with dim ${existing.dim}, now reports ${dim}`);
     }
     this.db
-      .prepare(`INSERT INTO models (key, model_id, revision, dtype, file_sha256, preprocess_version, dim, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`)
+      .prepare(`INSERT INTO models (key, model_id, revision, dtype, file_sha256, preprocess_version, processor_sha256,
+                                    dim, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`)
       .run(key, provenance.id, provenance.revision, provenance.dtype, provenance.fileSha256,
-        provenance.preprocessVersion, dim, now);
+        provenance.preprocessVersion, provenance.processorSha256, dim, now);
     return key;
   }
 

@@ -16,6 +16,8 @@ export interface ContentMetadata {
   orientation: number | null;
   /** Hash of the upright decoded RGB: equal pixels, different bytes (metadata edits) -> same value. */
   pixelHash: string;
+  /** 32×32 area-averaged upright RGB (similarity/pixelThumb.ts); null for rows scanned before it was kept. */
+  pixelThumb: Uint8Array | null;
 }
 
 export interface FileRecord {
@@ -32,6 +34,7 @@ export interface FileRecord {
   cameraModel: string | null;
   orientation: number | null;
   pixelHash: string | null;
+  pixelThumb: Uint8Array | null;
   status: FileStatus;
   error: string | null;
   updatedAt: number;
@@ -52,6 +55,8 @@ export interface FileLookup {
   error: string | null;
   format: string | null;
   hasEmbedding: boolean;
+  /** False for an ok row scanned before pixel thumbnails were kept: the scanner decodes it once more. */
+  hasPixelThumb: boolean;
 }
 
 interface FileRow {
@@ -68,6 +73,7 @@ interface FileRow {
   camera_model: string | null;
   orientation: number | null;
   pixel_hash: string | null;
+  pixel_thumb: Uint8Array | null;
   status: FileStatus;
   error: string | null;
   updated_at: number;
@@ -88,6 +94,7 @@ function toRecord(r: FileRow): FileRecord {
     cameraModel: r.camera_model,
     orientation: r.orientation,
     pixelHash: r.pixel_hash,
+    pixelThumb: r.pixel_thumb,
     status: r.status,
     error: r.error,
     updatedAt: r.updated_at,
@@ -109,18 +116,20 @@ export class FileStore {
   constructor(private readonly db: DatabaseSync) {
     this.upsertStmt = db.prepare(`
       INSERT INTO files (path, size, mtime_ms, content_hash, width, height, format, taken_at, camera_make,
-                         camera_model, orientation, pixel_hash, status, error, updated_at)
+                         camera_model, orientation, pixel_hash, pixel_thumb, status, error, updated_at)
       VALUES (:path, :size, :mtime, :hash, :width, :height, :format, :takenAt, :make, :model, :orientation,
-              :pixelHash, :status, :error, :now)
+              :pixelHash, :pixelThumb, :status, :error, :now)
       ON CONFLICT (path) DO UPDATE SET
         size = excluded.size, mtime_ms = excluded.mtime_ms, content_hash = excluded.content_hash,
         width = excluded.width, height = excluded.height, format = excluded.format, taken_at = excluded.taken_at,
         camera_make = excluded.camera_make, camera_model = excluded.camera_model,
-        orientation = excluded.orientation, pixel_hash = excluded.pixel_hash, status = excluded.status,
+        orientation = excluded.orientation, pixel_hash = excluded.pixel_hash, pixel_thumb = excluded.pixel_thumb,
+        status = excluded.status,
         error = excluded.error, updated_at = excluded.updated_at
       RETURNING id`);
     this.lookupStmt = db.prepare(`
       SELECT f.id, f.size, f.mtime_ms, f.status, f.content_hash, f.error, f.format,
+             f.pixel_thumb IS NOT NULL AS has_thumb,
              EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = f.content_hash AND e.model_key = :model)
                AS has_embedding
       FROM files f WHERE f.path = :path`);
@@ -143,6 +152,7 @@ export class FileStore {
       model: meta?.cameraModel ?? null,
       orientation: meta?.orientation ?? null,
       pixelHash: meta?.pixelHash ?? null,
+      pixelThumb: meta?.pixelThumb ?? null,
       status: w.status,
       error: w.status === 'failed' ? w.error : null,
       now,
@@ -153,7 +163,7 @@ export class FileStore {
   lookup(path: string, modelKey: string): FileLookup | null {
     const r = this.lookupStmt.get({ path, model: modelKey }) as
       | { id: number; size: number; mtime_ms: number; status: FileStatus; content_hash: string | null;
-          error: string | null; format: string | null; has_embedding: number }
+          error: string | null; format: string | null; has_embedding: number; has_thumb: number }
       | undefined;
     if (!r) return null;
     return {
@@ -165,6 +175,7 @@ export class FileStore {
       error: r.error,
       format: r.format,
       hasEmbedding: r.has_embedding === 1,
+      hasPixelThumb: r.has_thumb === 1,
     };
   }
 
@@ -173,10 +184,14 @@ export class FileStore {
     return r ? toRecord(r) : null;
   }
 
-  /** Metadata of any ok file with these bytes, so a copy or a move needs no decode. */
+  /**
+   * Metadata of any ok file with these bytes, so a copy or a move needs no decode; a row that has its pixel
+   * thumbnail is preferred over one scanned before thumbnails were kept.
+   */
   metadataFor(contentHash: string): ContentMetadata | null {
     const r = this.db
-      .prepare(`SELECT * FROM files WHERE content_hash = ? AND status != 'failed' AND pixel_hash IS NOT NULL LIMIT 1`)
+      .prepare(`SELECT * FROM files WHERE content_hash = ? AND status != 'failed' AND pixel_hash IS NOT NULL
+                ORDER BY pixel_thumb IS NULL LIMIT 1`)
       .get(contentHash) as FileRow | undefined;
     if (!r || r.width === null || r.height === null || r.format === null || r.pixel_hash === null) return null;
     return {
@@ -189,6 +204,7 @@ export class FileStore {
       cameraModel: r.camera_model,
       orientation: r.orientation,
       pixelHash: r.pixel_hash,
+      pixelThumb: r.pixel_thumb,
     };
   }
 
@@ -207,6 +223,22 @@ export class FileStore {
   *withStatus(status: FileStatus): Generator<FileRecord> {
     for (const r of this.db.prepare('SELECT * FROM files WHERE status = ? ORDER BY path').iterate(status)) {
       yield toRecord(r as unknown as FileRow);
+    }
+  }
+
+  /**
+   * Pixel thumbnails of ok files whose upright size is shared by files with another Orientation tag: the only
+   * ones the rotated-copy rule can pair, so a library does not hold every thumbnail in memory. One query.
+   */
+  *rotationCandidateThumbs(): Generator<{ path: string; pixelThumb: Uint8Array }> {
+    const stmt = this.db.prepare(`
+      SELECT path, pixel_thumb FROM files
+      WHERE status = 'ok' AND pixel_thumb IS NOT NULL AND (width, height) IN (
+        SELECT width, height FROM files WHERE status = 'ok' AND width IS NOT NULL
+        GROUP BY width, height HAVING COUNT(DISTINCT COALESCE(orientation, 1)) > 1)`);
+    for (const r of stmt.iterate()) {
+      const row = r as { path: string; pixel_thumb: Uint8Array };
+      yield { path: row.path, pixelThumb: row.pixel_thumb };
     }
   }
 

@@ -115,6 +115,23 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX scans_state ON scans (state);
     `,
   },
+  {
+    name: 'pixel thumbnails for rotated-copy matching',
+    sql: `
+      -- 32×32 area-averaged RGB of the upright decoded pixels (3072 bytes; see similarity/pixelThumb.ts), so a
+      -- lossy EXIF-rotated copy can be told from an edit without decoding again. NULL for rows scanned before
+      -- this version: the scanner fills them on its next pass (decode only, no inference).
+      ALTER TABLE files ADD COLUMN pixel_thumb BLOB;
+    `,
+  },
+  {
+    name: 'processor config hash in model provenance',
+    sql: `
+      -- sha256 of the parsed preprocessor config. Models recorded before this version keep '' (unknown); their
+      -- keys lack the hash, so the next scan embeds under the new key and the old vectors are simply unused.
+      ALTER TABLE models ADD COLUMN processor_sha256 TEXT NOT NULL DEFAULT '';
+    `,
+  },
 ];
 
 export class CatalogVersionError extends Error {

@@ -100,6 +100,15 @@ export class NeighborStore {
     return r ? { ids: blobToUint32(r.ids), scores: blobToFloat32(r.scores) } : null;
   }
 
+  /** Every stored list of one model, in one query (the finder loads a whole library's lists at once). */
+  *allForModel(modelKey: string): Generator<[contentHash: string, list: NeighborList]> {
+    const stmt = this.db.prepare('SELECT content_hash, ids, scores FROM neighbors WHERE model_key = ?');
+    for (const r of stmt.iterate(modelKey)) {
+      const row = r as { content_hash: string; ids: Uint8Array; scores: Uint8Array };
+      yield [row.content_hash, { ids: blobToUint32(row.ids), scores: blobToFloat32(row.scores) }];
+    }
+  }
+
   /** Stored lists go stale when the library changes; the finder clears them before recomputing. */
   clear(modelKey?: string): number {
     const stmt = modelKey === undefined

@@ -1,8 +1,10 @@
 // Which weights produced an embedding, for the catalog: a managed folder answers from its manifest (hashes taken
 // while downloading or importing); any other folder is hashed once per process and file version.
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ModelDtype, ModelProvenance } from '../types.js';
+import { parseProcessorConfig } from '../preprocess/processorConfig.js';
+import type { ModelDtype, ModelProvenance, ProcessorConfig } from '../types.js';
 import { sha256File } from './integrity.js';
 import { checkManifestFiles, manifestDtypes, readManifest } from './manifest.js';
 import { MODEL_DTYPES, ONNX_FILE_CANDIDATES } from './registry.js';
@@ -12,6 +14,37 @@ export interface ProvenanceOptions {
   preprocessVersion: number;
   /** The dtype the session loaded; default: fp32 when present, else the only/first one. */
   dtype?: ModelDtype;
+  /** The processor the engine parsed; when absent the folder's preprocessor_config.json is read and parsed. */
+  processor?: ProcessorConfig;
+}
+
+/** JSON with object keys sorted at every level, so equal configs always serialise to the same bytes. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** sha256 of the canonical JSON of a parsed processor config (see ModelProvenance.processorSha256). */
+export function processorSha256(processor: ProcessorConfig): string {
+  return createHash('sha256').update(canonicalJson(processor)).digest('hex');
+}
+
+async function folderProcessorSha256(dir: string, given?: ProcessorConfig): Promise<string> {
+  if (given) return processorSha256(given);
+  const file = path.join(dir, 'preprocessor_config.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  return processorSha256(parseProcessorConfig(json));
 }
 
 const hashCache = new Map<string, string>();
@@ -26,7 +59,14 @@ export async function readModelProvenance(modelDir: string, opts: ProvenanceOpti
     const rel = manifest.dtypes[dtype];
     const entry = rel ? manifest.files[rel] : undefined;
     if (!rel || !entry) throw new Error(`${manifest.id} has no ${dtype} file installed in ${dir}`);
-    return { id: manifest.id, revision: manifest.revision, dtype, fileSha256: entry.sha256, preprocessVersion: opts.preprocessVersion };
+    return {
+      id: manifest.id,
+      revision: manifest.revision,
+      dtype,
+      fileSha256: entry.sha256,
+      preprocessVersion: opts.preprocessVersion,
+      processorSha256: await folderProcessorSha256(dir, opts.processor),
+    };
   }
   return unmanagedProvenance(dir, opts);
 }
@@ -53,7 +93,14 @@ async function unmanagedProvenance(dir: string, opts: ProvenanceOptions): Promis
     sha = await sha256File(onnx.file);
     hashCache.set(key, sha);
   }
-  return { id: await folderModelId(dir), revision: null, dtype, fileSha256: sha, preprocessVersion: opts.preprocessVersion };
+  return {
+    id: await folderModelId(dir),
+    revision: null,
+    dtype,
+    fileSha256: sha,
+    preprocessVersion: opts.preprocessVersion,
+    processorSha256: await folderProcessorSha256(dir, opts.processor),
+  };
 }
 
 /** `_name_or_path` from config.json (what transformers records), else the folder's name. */

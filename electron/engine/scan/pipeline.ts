@@ -28,6 +28,11 @@ interface FileJob {
 interface HashedJob extends FileJob {
   contentHash: string;
   format: string;
+  /**
+   * The vector for this model is stored already; only the metadata lacks the pixel thumbnail (a row scanned
+   * before thumbnails were kept). Decoded to fill it, never embedded again.
+   */
+  vectorKnown?: boolean;
 }
 
 interface PreparedJob {
@@ -161,8 +166,8 @@ export class ScanPipeline {
         this.ctx.meter.failed++;
         return this.finish(path);
       }
-      if (row.hasEmbedding) return this.finish(path);
-      // Known bytes, but no vector for this model yet: decode without hashing again.
+      if (row.hasEmbedding && row.hasPixelThumb) return this.finish(path);
+      // Known bytes, but no vector for this model yet, or no pixel thumbnail: decode without hashing again.
       if (row.contentHash && row.format) {
         await this.hashQueue.push({ ...job, contentHash: row.contentHash, format: row.format });
         return;
@@ -209,7 +214,9 @@ export class ScanPipeline {
       hashed = { ...read, contentHash: result.contentHash, format: sniffed.format };
     }
     const known = this.knownMetadata(hashed.contentHash);
-    if (known) return this.writeOk(hashed, known);
+    if (known?.pixelThumb) return this.writeOk(hashed, known);
+    // Embedded before pixel thumbnails were kept: one decode fills the thumbnail, the stored vector stays.
+    if (known) hashed = { ...hashed, vectorKnown: true };
     const waiting = this.inFlight.get(hashed.contentHash);
     if (waiting) {
       waiting.push(hashed);
@@ -251,7 +258,9 @@ export class ScanPipeline {
       // What the decoder applied, so it always explains width/height (HEIF rotates by its container, not EXIF).
       orientation: decoded.orientation,
       pixelHash: prepared.pixelHash,
+      pixelThumb: prepared.pixelThumb,
     };
+    if (job.vectorKnown) return this.settle(job, { meta });
     await this.embedQueue.push({ job, tensor: prepared.tensor, meta });
   }
 
@@ -285,7 +294,7 @@ export class ScanPipeline {
   }
 
   /** Writes a decoded (or failed) content and every path that was waiting on the same bytes. */
-  private settle(leader: HashedJob, outcome: { meta: ContentMetadata; vector: Float32Array } | { reason: string }): void {
+  private settle(leader: HashedJob, outcome: { meta: ContentMetadata; vector?: Float32Array } | { reason: string }): void {
     const followers = this.inFlight.get(leader.contentHash) ?? [];
     this.inFlight.delete(leader.contentHash);
     if ('reason' in outcome) {

@@ -12,6 +12,8 @@ export interface ScanEmbedder {
     tensor: Float32Array;
     decoded: { format: string; width: number; height: number; orientation: number };
     pixelHash: string;
+    /** 32×32 upright RGB thumbnail (similarity/pixelThumb.ts). */
+    pixelThumb: Uint8Array;
   }>;
   /** Pooled embeddings, one per tensor, in order. */
   runBatch(tensors: Float32Array[]): Promise<Float32Array[]>;

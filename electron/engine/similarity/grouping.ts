@@ -14,10 +14,19 @@ import { cosineToScore, tierCutoffs } from './threshold.js';
 export type Tier = 'exact' | 'same-pixels' | 'near-duplicate' | 'similar';
 const TIER_RANK: Record<Tier, number> = { exact: 0, 'same-pixels': 1, 'near-duplicate': 2, similar: 3 };
 
+/** Why a member has its tier, for people: the two same-pixels grounds are worth telling apart. */
+export type MatchReason =
+  | 'identical bytes'
+  | 'same pixels'
+  | 'same pixels (EXIF-rotated copy)'
+  | 'near-duplicate'
+  | 'similar';
+
 export interface GroupMember<F> {
   file: F;
   /** How this member relates to the group's representative (members[0]). */
   tier: Tier;
+  match: MatchReason;
   cosine: number;
   /** 0–100 score of `cosine` (100 for exact and same-pixels). */
   score: number;
@@ -53,7 +62,7 @@ export interface Grouper<F> {
 export function createGrouper<F extends HashedFile>(input: GrouperInput<F>): Grouper<F> {
   const { files, graph } = input;
   const quality = input.quality ?? (() => 0);
-  const { unitOf, members: unitFiles } = hashUnits(files);
+  const { unitOf, members: unitFiles } = hashUnits(files, { notDuplicate: input.notDuplicate });
   const unitCount = unitFiles.length;
   // Order each unit's files best first, so its first file represents it.
   const fileQuality = files.map((f) => quality(f));
@@ -80,7 +89,7 @@ export function createGrouper<F extends HashedFile>(input: GrouperInput<F>): Gro
       for (const fb of fileOfHash.get(b) ?? []) {
         const ua = unitOf[fa]!;
         const ub = unitOf[fb]!;
-        if (ua === ub) continue; // identical pixels: a fact, not an opinion.
+        if (ua === ub) continue; // identical pixels: a fact, not an opinion (rotated copies honour the mark in hashUnits).
         if (!blocked.has(ua)) blocked.set(ua, new Set());
         if (!blocked.has(ub)) blocked.set(ub, new Set());
         blocked.get(ua)!.add(ub);
@@ -160,9 +169,13 @@ export function createGrouper<F extends HashedFile>(input: GrouperInput<F>): Gro
         const file = files[f]!;
         const memberTier: Tier =
           file.contentHash === repFile.contentHash ? 'exact' : i === 0 ? 'same-pixels' : passTier;
+        const match: MatchReason = memberTier === 'exact' ? 'identical bytes'
+          : memberTier !== 'same-pixels' ? memberTier
+          // Same unit, different pixel hash: joined by the rotated-copy rule, not by equal pixels.
+          : file.pixelHash !== null && file.pixelHash === repFile.pixelHash ? 'same pixels' : 'same pixels (EXIF-rotated copy)';
         const cosine = i === 0 ? 1 : sims[i]!;
         if (TIER_RANK[memberTier] > TIER_RANK[tier]) tier = memberTier;
-        members.push({ file, tier: memberTier, cosine, score: i === 0 ? 100 : cosineToScore(cosine) });
+        members.push({ file, tier: memberTier, match, cosine, score: i === 0 ? 100 : cosineToScore(cosine) });
       }
     });
     return { tier, members };

@@ -44,6 +44,9 @@ export function parseTakenAt(takenAt: string | null): number | null {
 
 export function loadLibraryFiles(catalog: Catalog): LibraryFile[] {
   const out: LibraryFile[] = [];
+  // Thumbnails only where a rotated copy can exist (a size shared across Orientation tags): 3 KB a file adds up.
+  const thumbs = new Map<string, Uint8Array>();
+  for (const t of catalog.files.rotationCandidateThumbs()) thumbs.set(t.path, t.pixelThumb);
   for (const f of catalog.files.withStatus('ok')) {
     if (!f.contentHash) continue;
     out.push({
@@ -54,6 +57,8 @@ export function loadLibraryFiles(catalog: Catalog): LibraryFile[] {
       mtimeMs: f.mtimeMs,
       width: f.width,
       height: f.height,
+      orientation: f.orientation,
+      pixelThumb: thumbs.get(f.path) ?? null,
       format: f.format,
       captureTime: parseTakenAt(f.takenAt),
     });

@@ -30,9 +30,12 @@ function loadStored(catalog: Catalog, lib: LibraryEmbeddings, k: number): Neighb
   const rowOfId = new Map<number, number>();
   lib.embeddingIds.forEach((id, row) => rowOfId.set(id, row));
   const g = emptyGraph(lib.matrix.rows, k);
-  for (const [hash, row] of lib.rowOfHash) {
-    const list = catalog.neighbors.get(hash, lib.modelKey);
-    if (!list) return null;
+  const filled = new Uint8Array(lib.matrix.rows);
+  let rowsFilled = 0;
+  // One query for the whole model; lists of content that is no longer live are skipped.
+  for (const [hash, list] of catalog.neighbors.allForModel(lib.modelKey)) {
+    const row = lib.rowOfHash.get(hash);
+    if (row === undefined || filled[row]) continue;
     let n = 0;
     for (let t = 0; t < list.ids.length && n < k; t++) {
       const other = rowOfId.get(list.ids[t]!);
@@ -42,8 +45,10 @@ function loadStored(catalog: Catalog, lib: LibraryEmbeddings, k: number): Neighb
       n++;
     }
     g.counts[row] = n;
+    filled[row] = 1;
+    rowsFilled++;
   }
-  return g;
+  return rowsFilled === lib.rowOfHash.size ? g : null;
 }
 
 function store(catalog: Catalog, lib: LibraryEmbeddings, g: NeighborGraph, print: string): void {

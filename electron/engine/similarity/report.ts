@@ -1,11 +1,13 @@
 // Groups + keeper verdicts → the report every front end shows and exports (the CLI's `dupes --json` shape).
 import type { HashedFile } from './hashClasses.js';
-import type { DuplicateGroup, Tier } from './grouping.js';
+import type { DuplicateGroup, MatchReason, Tier } from './grouping.js';
 import { DEFAULT_KEEP_POLICY, pickKeeper, type KeepCandidate, type KeepPolicy } from './keepBest.js';
 
 export interface ReportMember {
   path: string;
   tier: Tier;
+  /** Why this member is in its tier, e.g. 'same pixels (EXIF-rotated copy)'. */
+  match: MatchReason;
   score: number;
   reasons: string[];
   isKeeper: boolean;
@@ -44,6 +46,7 @@ export function buildReport<F extends ReportableFile>(
         return {
           path: m.file.path,
           tier: m.tier,
+          match: m.match,
           score: m.score,
           reasons,
           isKeeper: i === verdict.keeperIndex,

@@ -8,6 +8,7 @@ import {
   Catalog,
   CatalogVersionError,
   defaultCatalogPath,
+  migrate,
   migrations,
   modelKey,
   schemaVersion,
@@ -15,10 +16,11 @@ import {
 } from '../../../electron/engine/catalog/index.js';
 import type { ModelProvenance } from '../../../electron/engine/types.js';
 
-const provenance: ModelProvenance = { id: 'generated/tiny', revision: null, dtype: 'fp32', fileSha256: 'ab'.repeat(32), preprocessVersion: 1 };
+const provenance: ModelProvenance = { id: 'generated/tiny', revision: null, dtype: 'fp32', fileSha256: 'ab'.repeat(32), preprocessVersion: 1,
+  processorSha256: 'ef'.repeat(32) };
 const meta = (hash: string): ContentMetadata => ({
   contentHash: hash, width: 40, height: 30, format: 'jpeg', takenAt: '2006-10-01T12:00:46', cameraMake: 'NIKON CORPORATION',
-  cameraModel: 'NIKON D50', orientation: 1, pixelHash: `px-${hash}`,
+  cameraModel: 'NIKON D50', orientation: 1, pixelHash: `px-${hash}`, pixelThumb: null,
 });
 
 let dir: string;
@@ -48,6 +50,28 @@ describe('schema', () => {
     db.exec(`PRAGMA user_version = ${migrations.length + 1}`);
     db.close();
     expect(() => Catalog.open(file)).toThrow(CatalogVersionError);
+  });
+
+  it('migrates a version-1 catalog in place: old rows keep their data, lack a thumbnail and a processor hash', () => {
+    const file = path.join(dir, 'v1.db');
+    const db = new DatabaseSync(file);
+    migrate(db, migrations.slice(0, 1));
+    db.prepare(`INSERT INTO files (path, size, mtime_ms, content_hash, width, height, orientation, pixel_hash, status, updated_at)
+                VALUES ('/p/old.jpg', 10, 1.5, 'h-old', 40, 30, 6, 'px-old', 'ok', 0)`).run();
+    db.prepare(`INSERT INTO models (key, model_id, revision, dtype, file_sha256, preprocess_version, dim, created_at)
+                VALUES ('old-key', 'generated/tiny', NULL, 'fp32', ?, 1, 4, 0)`).run('ab'.repeat(32));
+    db.close();
+    const upgraded = Catalog.open(file);
+    try {
+      expect(schemaVersion(upgraded.db)).toBe(migrations.length);
+      expect(upgraded.files.get('/p/old.jpg')).toMatchObject({ contentHash: 'h-old', orientation: 6, pixelHash: 'px-old', pixelThumb: null });
+      expect(upgraded.files.lookup('/p/old.jpg', 'old-key')?.hasPixelThumb).toBe(false);
+      expect(upgraded.embeddings.model('old-key')?.provenance.processorSha256).toBe('');
+      // The new key differs from every key written before the processor hash existed.
+      expect(modelKey(provenance)).toMatch(/:procefefefefefefefef$/);
+    } finally {
+      upgraded.close();
+    }
   });
 
   it('has every table the duplicate finder needs', () => {
@@ -98,6 +122,7 @@ describe('embeddings', () => {
     expect(modelKey({ ...provenance, fileSha256: 'cd'.repeat(32) })).not.toBe(base);
     expect(modelKey({ ...provenance, dtype: 'fp16' })).not.toBe(base);
     expect(modelKey({ ...provenance, preprocessVersion: 2 })).not.toBe(base);
+    expect(modelKey({ ...provenance, processorSha256: '01'.repeat(32) })).not.toBe(base);
     expect(modelKey({ ...provenance })).toBe(base);
     const key = catalog.embeddings.registerModel(provenance, 4);
     catalog.files.upsert({ path: '/p/a.jpg', size: 1, mtimeMs: 1, status: 'ok', meta: meta('h1') });
@@ -132,6 +157,29 @@ describe('duplicate-finder state', () => {
     catalog.roots.add('/photos', true);
     catalog.roots.add('/photos');
     expect(catalog.roots.list()).toMatchObject([{ path: '/photos', isReference: true }]);
+  });
+
+  it('reads every stored neighbour list of one model in one pass, and no other model\'s', () => {
+    const key = catalog.embeddings.registerModel(provenance, 4);
+    const other = catalog.embeddings.registerModel({ ...provenance, dtype: 'fp16' }, 4);
+    catalog.neighbors.put('h1', key, { ids: new Uint32Array([2]), scores: new Float32Array([0.75]) });
+    catalog.neighbors.put('h2', key, { ids: new Uint32Array([1, 3]), scores: new Float32Array([0.75, 0.5]) });
+    catalog.neighbors.put('h1', other, { ids: new Uint32Array([9]), scores: new Float32Array([0.25]) });
+    const all = new Map([...catalog.neighbors.allForModel(key)].map(([h, l]) => [h, [Array.from(l.ids), Array.from(l.scores)]]));
+    expect(all).toEqual(new Map([['h1', [[2], [0.75]]], ['h2', [[1, 3], [0.75, 0.5]]]]));
+  });
+
+  it('returns pixel thumbnails only where a size is shared across orientation tags', () => {
+    const thumb = new Uint8Array(3072).fill(7);
+    const put = (p: string, hash: string, width: number, orientation: number) =>
+      catalog.files.upsert({ path: p, size: 1, mtimeMs: 1, status: 'ok', meta: { ...meta(hash), width, orientation, pixelThumb: thumb } });
+    put('/p/upright.jpg', 'h1', 40, 1);
+    put('/p/rotated.jpg', 'h2', 40, 6);
+    put('/p/other-size.jpg', 'h3', 50, 1);
+    put('/p/other-size-copy.jpg', 'h4', 50, 1);
+    expect([...catalog.files.rotationCandidateThumbs()].map((t) => t.path).sort()).toEqual(['/p/rotated.jpg', '/p/upright.jpg']);
+    expect(Array.from(catalog.files.get('/p/rotated.jpg')!.pixelThumb!)).toEqual(Array.from(thumb));
+    expect(catalog.files.metadataFor('h2')?.pixelThumb?.length).toBe(3072);
   });
 
   it('records journal entries through their states, with JSON payloads', () => {

@@ -16,6 +16,7 @@ export const syntheticModel: ModelProvenance = {
   dtype: 'fp32',
   fileSha256: '0'.repeat(64),
   preprocessVersion: 1,
+  processorSha256: '1'.repeat(64),
 };
 
 /** Deterministic values that cover float16's awkward cases: exact ties, subnormals, sign, values near 1. */

@@ -41,7 +41,7 @@ async function catalogFile(file: string, contentHash: string): Promise<void> {
     size: s.size,
     mtimeMs: s.mtimeMs,
     status: 'ok',
-    meta: { contentHash, width: 1, height: 1, format: 'jpeg', takenAt: null, cameraMake: null, cameraModel: null, orientation: null, pixelHash: 'p' },
+    meta: { contentHash, width: 1, height: 1, format: 'jpeg', takenAt: null, cameraMake: null, cameraModel: null, orientation: null, pixelHash: 'p', pixelThumb: null },
   });
 }
 

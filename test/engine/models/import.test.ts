@@ -5,7 +5,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importModel, ImportError } from '../../../electron/engine/models/importModel.js';
 import { readManifest } from '../../../electron/engine/models/manifest.js';
 import { importedModelDir, modelsRoot } from '../../../electron/engine/models/paths.js';
-import { readModelProvenance } from '../../../electron/engine/models/provenance.js';
+import { processorSha256, readModelProvenance } from '../../../electron/engine/models/provenance.js';
+import { parseProcessorConfig } from '../../../electron/engine/preprocess/processorConfig.js';
 import {
   listInstalled,
   NO_MODEL_MESSAGE,
@@ -62,6 +63,7 @@ describe('importModel', () => {
       dtype: 'fp32',
       fileSha256: onnxSha,
       preprocessVersion: 3,
+      processorSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     // No staging folders left behind.
     expect((await readdir(path.join(modelsRoot(dataDir), 'imported'))).filter((n) => n.startsWith('.'))).toEqual([]);
@@ -131,5 +133,13 @@ describe('readModelProvenance of an unmanaged folder', () => {
     expect(provenance.fileSha256).toBe(sha256(await readFile(path.join(tiny, 'onnx', 'model.onnx'))));
     expect(provenance).toMatchObject({ id: 'generated/vit-tiny-seed-0', revision: null, dtype: 'fp32', preprocessVersion: 1 });
     await expect(readModelProvenance(tiny, { preprocessVersion: 1, dtype: 'q8' })).rejects.toThrow(/no q8 ONNX file/);
+  });
+
+  it('hashes the parsed processor config the same whether read from the folder or given by the engine', async () => {
+    const parsed = parseProcessorConfig(JSON.parse(await readFile(path.join(tiny, 'preprocessor_config.json'), 'utf8')));
+    const fromFolder = await readModelProvenance(tiny, { preprocessVersion: 1 });
+    expect(fromFolder.processorSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await readModelProvenance(tiny, { preprocessVersion: 1, processor: parsed })).processorSha256).toBe(fromFolder.processorSha256);
+    expect(processorSha256({ ...parsed, imageMean: [0.485, 0.456, 0.406] })).not.toBe(fromFolder.processorSha256);
   });
 });

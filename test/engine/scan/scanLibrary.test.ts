@@ -1,5 +1,5 @@
 // Incremental scanning on real photos with the real engine and a generated tiny model.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -131,6 +131,46 @@ describe('rescans', () => {
     const s = await scanLibrary({ catalog, roots: [lib], engine: next });
     expect(s).toMatchObject({ unchanged: 6, embedded: 6, bytesHashed: 0 });
     expect(catalog.embeddings.countsByModel().map((m) => m.count)).toEqual([6, 6]);
+  });
+
+  it('re-embeds after a changed processor config, but not after a reformatted one or a moved file', async () => {
+    await scan();
+    const modelCopy = path.join(tmp, 'model');
+    cpSync(await tinyModelDir(), modelCopy, { recursive: true });
+    const configFile = path.join(modelCopy, 'preprocessor_config.json');
+    const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+    // Same numbers, other key order and spacing: the parsed config is what counts.
+    writeFileSync(configFile, JSON.stringify(Object.fromEntries(Object.entries(config).reverse())));
+    const same = await createEngine({ modelDir: modelCopy, device: 'cpu', threads: 1 });
+    try {
+      expect(same.provenance.processorSha256).toBe(engine.provenance.processorSha256);
+      expect(await scanLibrary({ catalog, roots: [lib], engine: same })).toMatchObject({ unchanged: 6, embedded: 0 });
+    } finally {
+      await same.close();
+    }
+    writeFileSync(configFile, JSON.stringify({ ...config, image_mean: [0.485, 0.456, 0.406], image_std: [0.229, 0.224, 0.225] }));
+    const changed = await createEngine({ modelDir: modelCopy, device: 'cpu', threads: 1 });
+    try {
+      expect(changed.provenance.fileSha256).toBe(engine.provenance.fileSha256);
+      expect(changed.provenance.processorSha256).not.toBe(engine.provenance.processorSha256);
+      expect(await scanLibrary({ catalog, roots: [lib], engine: changed })).toMatchObject({ unchanged: 6, embedded: 6, bytesHashed: 0 });
+      expect(catalog.embeddings.countsByModel().map((m) => m.count)).toEqual([6, 6]);
+      renameSync(at('skimage_coffee.jpg'), at('moved coffee.jpg'));
+      expect(await scanLibrary({ catalog, roots: [lib], engine: changed })).toMatchObject({ new: 1, embedded: 0, missing: 1 });
+    } finally {
+      await changed.close();
+    }
+  });
+
+  it('fills the pixel thumbnail of rows scanned before it was kept, without embedding again', async () => {
+    await scan();
+    const file = at('skimage_chelsea__exif_rot90.jpg');
+    const thumb = catalog.files.get(file)!.pixelThumb!;
+    expect(thumb).toHaveLength(3072);
+    catalog.db.exec('UPDATE files SET pixel_thumb = NULL');
+    expect(await scan()).toMatchObject({ unchanged: 6, embedded: 0, bytesHashed: 0 });
+    expect(Array.from(catalog.files.get(file)!.pixelThumb!)).toEqual(Array.from(thumb));
+    expect(catalog.files.withStatus('ok').toArray().every((f) => f.pixelThumb?.length === 3072)).toBe(true);
   });
 
   it('applies exclude and include globs and skips hidden folders', async () => {
