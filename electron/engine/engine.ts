@@ -143,8 +143,11 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   const tokens = tokenShape[0]!;
   const tokenDim = tokenShape[1]!;
 
+  // embed/export/compare need only the tensor; the scanner's prepare() also hashes the pixels.
+  const preprocess = (input: string | Buffer) => preprocessImage(input, model.processor, { maxPixels });
+
   async function prepare(input: string | Buffer, label?: string): Promise<PreparedImage> {
-    const { tensor, decoded } = await preprocessImage(input, model.processor, { maxPixels });
+    const { tensor, decoded } = await preprocess(input);
     return {
       path: label ?? (typeof input === 'string' ? input : '<buffer>'),
       tensor,
@@ -160,14 +163,15 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     const meter = new ProgressMeter(paths.length);
     const report = (current: string | null) => opts.onProgress?.(meter.snapshot(current));
     // Failures wait in line with the images around them, so results come out in input order.
-    let pending: (PreparedImage | { path: string; error: string })[] = [];
+    type Ready = { path: string; tensor: Float32Array };
+    let pending: (Ready | { path: string; error: string })[] = [];
     let pendingOk = 0;
     const flush = async function* (): AsyncGenerator<EmbedItem> {
       if (pending.length === 0) return;
       const items = pending;
       pending = [];
       pendingOk = 0;
-      const ready = items.filter((p): p is PreparedImage => 'tensor' in p);
+      const ready = items.filter((p): p is Ready => 'tensor' in p);
       let vectors: Float32Array[] = [];
       let runError: string | null = null;
       try {
@@ -191,7 +195,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       report(items[items.length - 1]!.path);
     };
     // Decode ahead while the session runs: prepare() is mostly async (sharp on libuv threads).
-    const prepared = orderedMap(paths, (p) => prepare(p), {
+    const prepared = orderedMap(paths, async (p) => ({ path: p, tensor: (await preprocess(p)).tensor }), {
       concurrency: Math.max(2, batchSize * 2),
       signal: opts.signal,
     });
@@ -204,8 +208,8 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   }
 
   async function embedOne(input: string | Buffer, opts: { pooled?: boolean } = {}): Promise<Float32Array> {
-    const p = await prepare(input);
-    const [v] = await runBatch([p.tensor], opts);
+    const { tensor } = await preprocess(input);
+    const [v] = await runBatch([tensor], opts);
     return v!;
   }
 
