@@ -11,6 +11,7 @@ import type { RootRef } from './host/protocol.js';
 import type { Handlers } from './ipc.js';
 import type { JobRegistry } from './jobs.js';
 import type { JsonStore } from './jsonStore.js';
+import type { RootRegistry } from './roots.js';
 
 export interface DialogService {
   openFiles(opts: { title?: string | undefined; multiple: boolean }): Promise<string[]>;
@@ -25,7 +26,8 @@ export interface HandlerDeps {
   host: EngineHost;
   jobs: JobRegistry;
   settings: JsonStore<Settings>;
-  roots: JsonStore<RootRef[]>;
+  /** The library folders (the catalog's roots table, through the worker). */
+  roots: RootRegistry;
   dialogs: DialogService;
   shell: ShellService;
   /** Files the user picked in a dialog: the media protocol may show them though they are outside the roots. */
@@ -58,11 +60,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const thumbOrNull = (file: string): string | null =>
     underAny(roots.get(), file) || deps.grants.has(file) ? thumbUrl(file) : null;
 
-  async function listRoots(): Promise<Root[]> {
-    const list = roots.get();
-    const counts = await host.call('rootCounts', { roots: list.map((r) => r.path) }).catch(() => list.map(() => null));
-    return list.map((r, i) => ({ path: r.path, reference: r.reference, files: counts[i] ?? null }));
-  }
+  const listRoots = (): Promise<Root[]> => roots.list();
+  const grouping = () => ({ keepRules: settings.get().keepRules });
 
   async function getStatus(): Promise<Status> {
     return { appVersion: deps.app.version, dataDir: deps.app.dataDir, ...(await host.call('status', {})) };
@@ -85,17 +84,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     listRoots,
     async addRoot({ path: dir, reference }) {
       await assertDirectory(dir);
-      const resolved = path.resolve(dir);
-      const others = roots.get().filter((r) => r.path !== resolved);
-      await roots.set([...others, { path: resolved, reference }].sort((x, y) => x.path.localeCompare(y.path)));
-      return listRoots();
+      return roots.add(path.resolve(dir), reference);
     },
     async removeRoot({ path: dir }) {
       const resolved = path.resolve(dir);
-      const list = roots.get();
-      if (!list.some((r) => r.path === resolved)) throw new ApiError('not-found', `${resolved} is not a library folder`);
-      await roots.set(list.filter((r) => r.path !== resolved));
-      return listRoots();
+      if (!roots.get().some((r) => r.path === resolved)) throw new ApiError('not-found', `${resolved} is not a library folder`);
+      return roots.remove(resolved);
     },
     async startScan(req) {
       const all = roots.get();
@@ -112,7 +106,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     listJobs: async () => jobs.list(),
     listFailed: () => host.call('listFailed', {}),
     async getGroups({ threshold, tiers }) {
-      const { groups } = await host.call('getGroups', { threshold, tiers: tiers ?? null, roots: roots.get() });
+      const { groups } = await host.call('getGroups', { threshold, tiers: tiers ?? null, ...grouping() });
       const totals = groups.reduce(
         (t, g) => ({ groups: t.groups + 1, files: t.files + g.members.length, reclaimableBytes: t.reclaimableBytes + g.reclaimableBytes }),
         { groups: 0, files: 0, reclaimableBytes: 0 },
@@ -124,20 +118,23 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (req.dest) await assertDirectory(req.dest);
       return host.call('resolveGroup', req);
     },
-    markNotDuplicate: (req) => host.call('markNotDuplicate', req),
+    async markNotDuplicate(req) {
+      for (const p of req.paths) if (!underAny(roots.get(), p)) throw new ApiError('forbidden', `${p} is not under a library folder`);
+      return host.call('markNotDuplicate', req);
+    },
     undo: (req) => host.call('undo', { actionId: req?.actionId ?? null }),
     async resolveAll(req) {
       if (req.dest) await assertDirectory(req.dest);
-      return host.call('resolveAll', { ...req, roots: roots.get() });
+      return host.call('resolveAll', { ...req, ...grouping() });
     },
-    search: (req) => host.call('search', req),
+    search: (req) => host.call('search', { ...req, threshold: settings.get().threshold }),
     async exportFeatures(req) {
       await assertDirectory(path.dirname(req.out));
       return { jobId: jobs.start('exportFeatures', req) };
     },
     async exportResults(req) {
       await assertDirectory(path.dirname(req.out));
-      return host.call('exportResults', { ...req, roots: roots.get() });
+      return host.call('exportResults', { ...req, ...grouping() });
     },
     listModels: () => host.call('listModels', {}),
     downloadModel: async ({ id }) => ({ jobId: jobs.start('downloadModel', { id }) }),

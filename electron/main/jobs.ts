@@ -1,13 +1,14 @@
-// Main's view of running jobs, with pause and resume. Pause stops the worker's run (its AbortController) and
-// keeps the job's id and parameters; resume starts the same job again under the same id. That is honest for the
-// kinds marked resumable: a scan is incremental (the catalog skips what is already embedded) and a download
-// resumes its partial files. An export cannot be paused.
+// Main's view of running jobs, with pause and resume. A scan pauses in place: the scanner's own pause gate holds
+// it at the next file, nothing is stopped or redone. A download pauses by stopping the worker's run (its
+// AbortController) and keeping the job's id and parameters; resume starts it again under the same id, which is
+// honest because a download resumes its partial files. An export cannot be paused.
 import type { JobDone, JobInfo, JobKind } from '../shared/contract.js';
 import { ApiError } from './apiError.js';
 import type { EngineHost, HostEvent } from './host/engineHost.js';
 import type { JobParams } from './host/protocol.js';
 
-const resumable: ReadonlySet<JobKind> = new Set(['scan', 'downloadModel']);
+const pausesInPlace: ReadonlySet<JobKind> = new Set(['scan']);
+const restartable: ReadonlySet<JobKind> = new Set(['downloadModel']);
 
 interface Entry {
   info: JobInfo;
@@ -35,12 +36,14 @@ export function createJobRegistry(host: EngineHost, now: () => number = Date.now
   host.onEvent((event) => {
     if (event.type === 'jobProgress') {
       const entry = jobs.get(event.jobId);
-      if (!entry || entry.info.state !== 'running') return;
+      if (!entry) return;
+      // A job paused in place still reports (its phase says "paused"); a stopped one's late reports are dropped.
+      if (entry.info.state !== 'running' && !(entry.info.state === 'paused' && pausesInPlace.has(entry.info.kind))) return;
       entry.info.progress = event.progress;
     } else if (event.type === 'jobDone') {
       const entry = jobs.get(event.done.jobId);
       entry?.stopped?.();
-      if (entry?.info.state === 'paused') return;
+      if (entry?.info.state === 'paused' && !pausesInPlace.has(entry.info.kind)) return;
       if (entry) entry.info.state = finalState(event.done);
     }
     emit(event);
@@ -61,7 +64,13 @@ export function createJobRegistry(host: EngineHost, now: () => number = Date.now
     },
     pause(jobId) {
       const entry = get(jobId);
-      if (entry.info.state !== 'running' || !resumable.has(entry.info.kind)) return false;
+      if (entry.info.state !== 'running') return false;
+      if (pausesInPlace.has(entry.info.kind)) {
+        entry.info.state = 'paused';
+        host.pauseJob(jobId, true);
+        return true;
+      }
+      if (!restartable.has(entry.info.kind)) return false;
       entry.info.state = 'paused';
       entry.stopping = new Promise((resolve) => {
         entry.stopped = () => {
@@ -76,6 +85,11 @@ export function createJobRegistry(host: EngineHost, now: () => number = Date.now
     async resume(jobId) {
       const entry = get(jobId);
       if (entry.info.state !== 'paused') return false;
+      if (pausesInPlace.has(entry.info.kind)) {
+        entry.info.state = 'running';
+        host.pauseJob(jobId, false);
+        return true;
+      }
       await entry.stopping;
       if (entry.info.state !== 'paused') return false;
       entry.info.state = 'running';
@@ -84,6 +98,11 @@ export function createJobRegistry(host: EngineHost, now: () => number = Date.now
     },
     cancel(jobId) {
       const entry = get(jobId);
+      if (entry.info.state === 'paused' && pausesInPlace.has(entry.info.kind)) {
+        // The gate lets go on abort: the scan ends as cancelled, keeping what it finished.
+        host.cancelJob(jobId);
+        return true;
+      }
       if (entry.info.state === 'paused') {
         entry.info.state = 'cancelled';
         emit({ type: 'jobDone', done: { jobId, kind: entry.info.kind, ok: false, cancelled: true, error: 'cancelled' } });

@@ -1,5 +1,6 @@
 // Small JSON files in userData (settings, roots, window state): read once, validated with zod, written
-// atomically (temp file + rename). A missing or corrupt file yields the defaults and is never a crash.
+// atomically (temp file + rename). A missing or corrupt file yields the defaults and is never a crash; a file from
+// an older version (without a newer field) keeps its values and gets the defaults for what it lacks.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
@@ -17,7 +18,9 @@ export async function openJsonStore<S extends z.ZodType>(
 ): Promise<JsonStore<z.output<S>>> {
   let value: z.output<S> = defaults;
   try {
-    const parsed = schema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    const stored: unknown = JSON.parse(await readFile(file, 'utf8'));
+    const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+    const parsed = schema.safeParse(isRecord(stored) && isRecord(defaults) ? { ...defaults, ...stored } : stored);
     if (parsed.success) value = parsed.data;
     else log?.(`${path.basename(file)} is invalid, using defaults: ${parsed.error.message}`);
   } catch (error) {

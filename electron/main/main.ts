@@ -4,8 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
-import { z } from 'zod';
-import { eventChannel, MEDIA_SCHEME, settingsSchema, type ApiEventName, type ApiEvents, type Settings } from '../shared/contract.js';
+import { eventChannel, keepRules, MEDIA_SCHEME, settingsSchema, type ApiEventName, type ApiEvents, type Settings } from '../shared/contract.js';
 import { appRequestHandler } from './appProtocol.js';
 import { createHandlers } from './handlers.js';
 import { startEngineHost } from './host/engineHost.js';
@@ -14,6 +13,7 @@ import { createJobRegistry } from './jobs.js';
 import { openJsonStore } from './jsonStore.js';
 import { mediaRequestHandler } from './media/protocol.js';
 import { buildMenuTemplate } from './menu.js';
+import { importLegacyRoots, openRootRegistry } from './roots.js';
 import { hardenContents, hardenSession } from './security.js';
 import { APP_ORIGIN, APP_SCHEME, appUrlCheck, untrustedSenderReason } from './senderCheck.js';
 import { DEFAULT_WINDOW_STATE, fitToDisplays, windowStateSchema } from './windowState.js';
@@ -24,8 +24,15 @@ const RENDERER_DIR = path.join(here, '../../renderer');
 const DEV_SERVER = !app.isPackaged ? (process.env['LOOKALIKE_DEV_SERVER'] ?? null) : null;
 const log = (line: string): void => console.error(`lookalike: ${line}`);
 
-const DEFAULT_SETTINGS: Settings = { threshold: 90, device: 'auto', threads: null, theme: 'system', moveDest: null, excludeGlobs: [] };
-const rootsSchema = z.array(z.object({ path: z.string(), reference: z.boolean() }));
+const DEFAULT_SETTINGS: Settings = {
+  threshold: 90,
+  device: 'auto',
+  threads: null,
+  theme: 'system',
+  moveDest: null,
+  excludeGlobs: [],
+  keepRules: [...keepRules],
+};
 
 // Must run before `ready`: both schemes are standard and secure so CSP and fetch treat them like https.
 protocol.registerSchemesAsPrivileged([
@@ -46,17 +53,10 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   const userData = app.getPath('userData');
   const settings = await openJsonStore(path.join(userData, 'settings.json'), settingsSchema, DEFAULT_SETTINGS, log);
-  const roots = await openJsonStore(path.join(userData, 'roots.json'), rootsSchema, [], log);
   const windowState = await openJsonStore(path.join(userData, 'window-state.json'), windowStateSchema, DEFAULT_WINDOW_STATE, log);
   const grants = new Set<string>();
 
-  hardenSession(session.defaultSession, DEV_SERVER);
-  protocol.handle(APP_SCHEME, appRequestHandler(RENDERER_DIR));
-  protocol.handle(
-    MEDIA_SCHEME,
-    mediaRequestHandler({ roots: () => roots.get().map((r) => r.path), granted: () => grants, cacheDir: path.join(userData, 'thumbnails'), log }),
-  );
-
+  // The worker owns the catalog (<userData>/catalog.db), whose roots table is the one list of library folders.
   const host = startEngineHost({
     workerUrl: new URL('./host/engineWorker.js', import.meta.url),
     config: { dataDir: userData, device: settings.get().device, threads: settings.get().threads, modelDir: process.env['LOOKALIKE_MODEL'] ?? null },
@@ -64,6 +64,15 @@ async function start(): Promise<void> {
     log,
   });
   const jobs = createJobRegistry(host);
+  const roots = await openRootRegistry(host);
+  await importLegacyRoots(path.join(userData, 'roots.json'), roots, log).catch((error: unknown) => log(`roots.json not imported: ${String(error)}`));
+
+  hardenSession(session.defaultSession, DEV_SERVER);
+  protocol.handle(APP_SCHEME, appRequestHandler(RENDERER_DIR));
+  protocol.handle(
+    MEDIA_SCHEME,
+    mediaRequestHandler({ roots: () => roots.get().map((r) => r.path), granted: () => grants, cacheDir: path.join(userData, 'thumbnails'), log }),
+  );
 
   const placed = fitToDisplays(windowState.get(), screen.getAllDisplays().map((d) => d.workArea));
   const win = new BrowserWindow({

@@ -8,7 +8,6 @@
 // The renderer imports TYPES from here (and may import the small constants); it never needs zod at run time.
 import { z } from 'zod';
 import type { DeviceChoice, JobProgress, ModelDtype, PoolingSource, ResolvedDevice } from '../engine/types.js';
-import type { Tier as EngineTier } from '../engine/similarity/grouping.js';
 import type { ApiEventName, ApiMethod } from './methods.js';
 
 export * from './methods.js';
@@ -27,13 +26,19 @@ export const featureDtypes = ['float32', 'float16'] as const;
 export const resultFormats = ['csv', 'json'] as const;
 export const themes = ['system', 'light', 'dark'] as const;
 export const jobKinds = ['scan', 'exportFeatures', 'downloadModel'] as const;
+/**
+ * The keep-best rules, in the engine's default order: the first rule that tells two copies apart picks the keeper
+ * (a file in a reference folder always wins first; the shortest path is always the last resort).
+ */
+export const keepRules = ['resolution', 'fileSize', 'format', 'captureTime', 'folder', 'pathLength'] as const;
+export type KeepRule = (typeof keepRules)[number];
 export type JobKind = (typeof jobKinds)[number];
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const deviceChoicesMatchEngine: Same<(typeof deviceChoices)[number], DeviceChoice> = true;
 void deviceChoicesMatchEngine;
-const tiersMatchEngine: Same<Tier, EngineTier> = true;
-void tiersMatchEngine;
+// Tiers and keep rules are checked against the engine's in electron/main/host/contractMatchesEngine.ts: importing
+// the similarity modules here, even as types, would pull the engine's whole module graph into the renderer's build.
 
 // ---------------------------------------------------------------------------------------------------------------
 // Request schemas.
@@ -62,6 +67,12 @@ export const settingsSchema = z.strictObject({
   moveDest: absolutePath.nullable(),
   /** Glob patterns (picomatch) skipped by scans, e.g. `**\/.thumbnails/**`. */
   excludeGlobs: z.array(z.string().min(1).max(500)).max(200),
+  /** The keep-best rules in the order they apply (each at most once). */
+  keepRules: z
+    .array(z.enum(keepRules))
+    .min(1)
+    .max(keepRules.length)
+    .refine((rules) => new Set(rules).size === rules.length, 'a keep rule appears twice'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -221,14 +232,21 @@ export interface GroupMember {
   mtimeMs: number;
   /** Under a reference root: never a target. */
   reference: boolean;
+  /**
+   * The engine's keep-best verdict for this member: for the suggested keeper why it wins (e.g. "highest resolution
+   * (800×600)"), for the others why they lose to it (e.g. "smaller file (1.2 MB < 2.0 MB)").
+   */
+  reasons: string[];
   thumb: string;
 }
 
 export interface DuplicateGroup {
   id: string;
   tier: Tier;
-  /** The suggested keeper (largest, then oldest, …; a reference-root file wins). */
+  /** The suggested keeper, by the keep-best rules in Settings (a reference-root file wins). */
   keep: string;
+  /** Why the engine suggests `keep` (its member's `reasons`). */
+  keepReasons: string[];
   members: GroupMember[];
   /** Bytes freed by removing every member but the keeper. */
   reclaimableBytes: number;
@@ -273,6 +291,7 @@ export interface SearchHit {
   path: string;
   score: number;
   cosine: number;
+  tier: Tier;
   thumb: string;
 }
 
@@ -299,13 +318,31 @@ export interface ModelInfo {
   bytes: number | null;
 }
 
+/** The scanner's summary, as counts. */
 export interface ScanSummary {
-  files: number;
-  embedded: number;
+  /** Photo files found under the folders. */
+  found: number;
+  /** Paths the catalog did not have (or had as gone). */
+  new: number;
+  /** Known paths whose size or date changed (read again). */
+  changed: number;
+  /** Known paths with the same size and date: not read at all. */
   unchanged: number;
+  /** Vectors the model computed (byte-identical copies and moved files reuse stored ones). */
+  embedded: number;
   failed: number;
-  removed: number;
+  /** Catalogued files under the folders that are gone (marked missing; 0 when cancelled). */
+  missing: number;
+  bytesHashed: number;
+  /** Folders that could not be listed. */
+  unreadableFolders: number;
   durationMs: number;
+}
+
+export interface NotDuplicateResult {
+  ok: boolean;
+  /** Pass to `undo` to forget the mark again. */
+  actionId: string | null;
 }
 
 export interface ExportFeaturesSummary {
@@ -332,7 +369,7 @@ export interface ApiResponses {
   listFailed: FailedFile[];
   getGroups: GroupsResult;
   resolveGroup: ActionResult;
-  markNotDuplicate: Ok;
+  markNotDuplicate: NotDuplicateResult;
   undo: UndoResult;
   resolveAll: ResolveAllSummary;
   search: SearchResult;
@@ -359,11 +396,17 @@ export type ApiResponse<K extends ApiMethod> = Api[K]['res'];
 // ---------------------------------------------------------------------------------------------------------------
 // Events (main → renderer).
 
-/** The engine's JobProgress plus a phase name ("walking", "embedding", "grouping") and bytes for downloads. */
+/**
+ * The engine's JobProgress plus a phase name ("crawling", "scanning", "paused", "embedding", …), bytes (downloaded,
+ * or read for hashing by a scan) and, for scans, the files found, hashed and embedded so far.
+ */
 export interface JobProgressView extends JobProgress {
   phase: string | null;
   bytesDone?: number;
   bytesTotal?: number;
+  found?: number;
+  hashed?: number;
+  embedded?: number;
 }
 
 export interface JobResults {

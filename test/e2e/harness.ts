@@ -16,13 +16,13 @@ import type { Handlers } from '../../electron/main/ipc.js';
 import { createJobRegistry, type JobRegistry } from '../../electron/main/jobs.js';
 import { openJsonStore } from '../../electron/main/jsonStore.js';
 import { mediaRequestHandler } from '../../electron/main/media/protocol.js';
-import { settingsSchema, type Settings } from '../../electron/shared/contract.js';
+import { openRootRegistry } from '../../electron/main/roots.js';
+import { keepRules, settingsSchema, type Settings } from '../../electron/shared/contract.js';
 import { trashWithPackage } from '../../electron/engine/resolve/systemTrash.js';
 import { bundleEntry } from '../main/bundle.js';
 import { tinyModelDir } from '../helpers/models.js';
 import { repoRoot } from '../helpers/photos.js';
 import { installBridge, mediaUrlFromRequest } from './bridge.js';
-import { z } from 'zod';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -117,9 +117,19 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     callbacks: { trashItem: trashWithPackage },
   });
   const jobs = createJobRegistry(host);
-  const defaults: Settings = { threshold: 90, device: 'cpu', threads: 1, theme: 'system', moveDest: null, excludeGlobs: [], ...opts.settings };
+  const defaults: Settings = {
+    threshold: 90,
+    device: 'cpu',
+    threads: 1,
+    theme: 'system',
+    moveDest: null,
+    excludeGlobs: [],
+    keepRules: [...keepRules],
+    ...opts.settings,
+  };
   const settings = await openJsonStore(path.join(dataDir, 'settings.json'), settingsSchema, defaults);
-  const roots = await openJsonStore(path.join(dataDir, 'roots.json'), z.array(z.object({ path: z.string(), reference: z.boolean() })), []);
+  // The library folders live in the catalog (<dataDir>/catalog.db), as in the app.
+  const roots = await openRootRegistry(host);
   const grants = new Set<string>(opts.grant ?? []);
   const dialogs: Harness['dialogs'] = { files: [], folder: null };
   const realHandlers = createHandlers({

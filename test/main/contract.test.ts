@@ -25,6 +25,7 @@ const unreachableHost: EngineHost = {
   },
   startJob: () => 'job-1',
   cancelJob: () => undefined,
+  pauseJob: () => undefined,
   onEvent: () => () => undefined,
   close: async () => undefined,
 };

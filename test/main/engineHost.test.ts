@@ -12,6 +12,7 @@ import { tinyModelDir } from '../helpers/models.js';
 import { startEngineHost, type EngineHost, type HostEvent } from '../../electron/main/host/engineHost.js';
 import { createJobRegistry } from '../../electron/main/jobs.js';
 import { createHandlers } from '../../electron/main/handlers.js';
+import { openRootRegistry } from '../../electron/main/roots.js';
 import { dispatch } from '../../electron/main/ipc.js';
 import type { JobDone } from '../../electron/shared/contract.js';
 
@@ -144,6 +145,41 @@ describe('engine host (worker thread, tiny model)', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.cancelled).toBe(true);
     expect(jobs.list().find((j) => j.jobId === jobId)?.state).toBe('cancelled');
+  });
+
+  it('scans as a job that pauses in place in the worker, resumes, and keeps the folders in the catalog', async () => {
+    const jobs = createJobRegistry(host);
+    const roots = await openRootRegistry(host);
+    const handlers = createHandlers({
+      host,
+      jobs,
+      settings: fakeSettings(DEFAULT_SETTINGS_FOR_TESTS),
+      roots,
+      grants: new Set(),
+      dialogs: { openFiles: async () => [], openFolder: async () => null },
+      shell: { showItemInFolder: () => undefined },
+      app: { version: '0.0.0-test', dataDir: tmp },
+    });
+    expect(await handlers.addRoot({ path: photos, reference: true })).toEqual([{ path: photos, reference: true, files: null }]);
+    const { jobId } = await handlers.startScan(undefined);
+    const done = waitForDone(jobs, jobId);
+    expect((await handlers.pauseJob({ jobId })).ok).toBe(true);
+    // Files already in flight finish; then nothing moves until resume.
+    await new Promise((r) => setTimeout(r, 800));
+    const held = jobs.list().find((j) => j.jobId === jobId)!;
+    expect(held.state).toBe('paused');
+    await new Promise((r) => setTimeout(r, 700));
+    expect(jobs.list().find((j) => j.jobId === jobId)!.progress?.hashed ?? 0).toBe(held.progress?.hashed ?? 0);
+    expect((held.progress?.hashed ?? 0)).toBeLessThan(30);
+    expect((await handlers.resumeJob({ jobId })).ok).toBe(true);
+    const result = await done;
+    expect(result.ok).toBe(true);
+    if (result.ok && result.kind === 'scan') expect(result.result).toMatchObject({ found: 30, new: 30, failed: 0 });
+    // The same job id ran start to end: no restart under a new id, nothing scanned twice.
+    expect(events.filter((e) => e.type === 'jobDone' && e.done.jobId === jobId)).toHaveLength(1);
+    expect((await handlers.listRoots(undefined))[0]).toEqual({ path: photos, reference: true, files: 30 });
+    // A reference folder is never a target.
+    await expect(handlers.resolveGroup({ keep: chelsea, targets: [chelseaCopy], action: 'trash' })).rejects.toThrow(/reference folder/);
   });
 
   it('reports no-model when nothing is installed, without crashing', async () => {

@@ -1,8 +1,10 @@
-// In-memory stand-ins for the JSON stores (the real ones write to userData); everything else in these tests is real.
-import type { Settings } from '../../electron/shared/contract.js';
-import { settingsSchema } from '../../electron/shared/contract.js';
+// In-memory stand-ins for main's stores (the real ones write to userData or go through the worker's catalog);
+// everything else in these tests is real.
+import type { Root, Settings } from '../../electron/shared/contract.js';
+import { keepRules, settingsSchema } from '../../electron/shared/contract.js';
 import type { RootRef } from '../../electron/main/host/protocol.js';
 import type { JsonStore } from '../../electron/main/jsonStore.js';
+import type { RootRegistry } from '../../electron/main/roots.js';
 
 export const DEFAULT_SETTINGS_FOR_TESTS: Settings = {
   threshold: 90,
@@ -11,6 +13,7 @@ export const DEFAULT_SETTINGS_FOR_TESTS: Settings = {
   theme: 'system',
   moveDest: null,
   excludeGlobs: [],
+  keepRules: [...keepRules],
 };
 
 export function fakeSettings(initial: Settings): JsonStore<Settings> {
@@ -18,7 +21,20 @@ export function fakeSettings(initial: Settings): JsonStore<Settings> {
   return { get: () => value, set: async (next) => (value = settingsSchema.parse(next)) };
 }
 
-export function fakeRoots(initial: RootRef[]): JsonStore<RootRef[]> {
+/** Library folders held in memory (the app's live in the catalog, through the worker). */
+export function fakeRoots(initial: RootRef[]): RootRegistry {
   let value = initial;
-  return { get: () => value, set: async (next) => (value = next) };
+  const list = async (): Promise<Root[]> => value.map((r) => ({ ...r, files: null }));
+  return {
+    get: () => value,
+    list,
+    add: async (path, reference) => {
+      value = [...value.filter((r) => r.path !== path), { path, reference }];
+      return list();
+    },
+    remove: async (path) => {
+      value = value.filter((r) => r.path !== path);
+      return list();
+    },
+  };
 }

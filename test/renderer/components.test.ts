@@ -37,10 +37,11 @@ const group: DuplicateGroup = {
   id: 'g1',
   tier: 'near-duplicate',
   keep: '/p/a.jpg',
+  keepReasons: ['highest resolution (400×300)'],
   reclaimableBytes: 2048,
   members: [
-    { path: '/p/a.jpg', score: 100, width: 400, height: 300, bytes: 4096, mtimeMs: 0, reference: false, thumb: 'x://a' },
-    { path: '/p/b.webp', score: 97.5, width: 200, height: 150, bytes: 2048, mtimeMs: 5, reference: false, thumb: 'x://b' },
+    { path: '/p/a.jpg', score: 100, width: 400, height: 300, bytes: 4096, mtimeMs: 0, reference: false, reasons: ['highest resolution (400×300)'], thumb: 'x://a' },
+    { path: '/p/b.webp', score: 97.5, width: 200, height: 150, bytes: 2048, mtimeMs: 5, reference: false, reasons: ['lower resolution (200×150 < 400×300)'], thumb: 'x://b' },
   ],
 };
 
@@ -64,7 +65,9 @@ describe('GroupDetail', () => {
     expect(members[1]!.textContent).toContain('200 × 150');
     expect(members[1]!.textContent).toContain('WebP');
     expect(members[1]!.textContent).toContain('97.5');
-    expect(el.textContent).toContain('Suggested keeper: a.jpg — highest resolution (400×300), largest file (4.0 KB), oldest copy');
+    expect(el.textContent).toContain('Suggested keeper: a.jpg — highest resolution (400×300)');
+    // Each other member says why it loses to the keeper (the engine's keep-best verdict).
+    expect(members[1]!.textContent).toContain('lower resolution (200×150 < 400×300)');
     const buttons = Array.from(el.querySelectorAll('button'));
     buttons.find((b) => b.textContent?.trim() === 'Keep this')!.click();
     buttons.find((b) => b.textContent?.includes('Trash the others'))!.click();

@@ -82,26 +82,24 @@ const member = (path: string, over: Partial<GroupMember> = {}): GroupMember => (
   bytes: 1000,
   mtimeMs: 1000,
   reference: false,
+  reasons: [],
   thumb: '',
   ...over,
 });
 
 describe('keeperReasons', () => {
-  it('names the advantages the keeper has over every other member', () => {
+  it("gives the engine's reasons for its keeper, and says when the keeper is the user's choice", () => {
     const g: DuplicateGroup = {
       id: 'g',
       tier: 'near-duplicate',
       keep: '/a.jpg',
-      members: [member('/a.jpg', { width: 200, height: 200, bytes: 5000, mtimeMs: 1 }), member('/b.jpg'), member('/c.png')],
+      keepReasons: ['highest resolution (200×200)'],
+      members: [member('/a.jpg', { width: 200, height: 200, reasons: ['highest resolution (200×200)'] }), member('/b.jpg'), member('/c.png')],
       reclaimableBytes: 2000,
     };
-    expect(keeperReasons(g)).toEqual(['highest resolution (200×200)', 'largest file (4.9 KB)', 'oldest copy']);
-    expect(keeperReasons(g, '/b.jpg')).toEqual(['first by the keep-best rules (the copies tie)']);
-  });
-
-  it('puts a reference folder first', () => {
-    const g: DuplicateGroup = { id: 'g', tier: 'exact', keep: '/r.jpg', members: [member('/r.jpg', { reference: true }), member('/b.jpg')], reclaimableBytes: 0 };
-    expect(keeperReasons(g)[0]).toBe('in a reference folder');
+    expect(keeperReasons(g)).toEqual(['highest resolution (200×200)']);
+    expect(keeperReasons(g, '/b.jpg')).toEqual(['your choice']);
+    expect(keeperReasons({ ...g, keepReasons: [] })).toEqual(['the copies tie on every rule']);
   });
 });
 

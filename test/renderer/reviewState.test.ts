@@ -79,11 +79,12 @@ async function makeGroups(spec: { tier: Tier; size: number; referenceFirst?: boo
         height: 10,
         mtimeMs: 0,
         reference: Boolean(referenceFirst) && m === 0,
+        reasons: [],
         thumb: '',
       });
     }
     const keep = members[size - 1]!.path;
-    groups.push({ id: `g${gi}`, tier, keep, members, reclaimableBytes: 0 });
+    groups.push({ id: `g${gi}`, tier, keep, keepReasons: [], members, reclaimableBytes: 0 });
   }
   return groups;
 }

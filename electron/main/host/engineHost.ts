@@ -26,6 +26,8 @@ export interface EngineHost {
   /** Starts a job in the worker; `jobId` is given when resuming a paused job under its old id. */
   startJob<K extends JobKind>(kind: K, params: JobParams[K], jobId?: string): string;
   cancelJob(jobId: string): void;
+  /** Holds (or releases) a job that pauses in place (a scan) at its next file. */
+  pauseJob(jobId: string, paused: boolean): void;
   onEvent(listener: (event: HostEvent) => void): () => void;
   close(): Promise<void>;
 }
@@ -139,6 +141,9 @@ export function startEngineHost(options: EngineHostOptions): EngineHost {
     },
     cancelJob(jobId) {
       if (running.has(jobId) && worker) worker.postMessage({ type: 'cancelJob', jobId } satisfies ToWorker);
+    },
+    pauseJob(jobId, paused) {
+      if (running.has(jobId) && worker) worker.postMessage({ type: 'pauseJob', jobId, paused } satisfies ToWorker);
     },
     onEvent(listener) {
       listeners.add(listener);

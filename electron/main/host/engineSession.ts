@@ -9,6 +9,8 @@ export interface EngineSession {
   status(): EngineStatus;
   /** The ready engine; waits for a load in progress, throws ApiError('no-model' | 'unavailable') otherwise. */
   engine(): Promise<Engine>;
+  /** The engine when it is loaded and ready, without waiting (null while loading or after a failure). */
+  current(): Engine | null;
   /** Loads again (after a model switch or a device/threads change). */
   reload(change?: Partial<Pick<EngineHostConfig, 'device' | 'threads'>>): Promise<EngineStatus>;
   close(): Promise<void>;
@@ -76,6 +78,7 @@ export function createEngineSession(config: EngineHostConfig, onStatus: (status:
 
   return {
     status: () => state,
+    current: () => current,
     async engine() {
       await loading;
       if (current) return current;

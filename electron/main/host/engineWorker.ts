@@ -1,6 +1,7 @@
 // The engine worker's entry: routes main's messages to the services, one AbortController per job, progress
 // throttled so a fast job cannot flood main's event loop with messages.
 import { parentPort, workerData } from 'node:worker_threads';
+import { PauseGate } from '../../engine/scan/pause.js';
 import type { JobKind, JobDone, JobProgressView } from '../../shared/contract.js';
 import { toErrorPayload } from '../apiError.js';
 import type { CallbackName, EngineHostConfig, FromWorker, HostCallbacks, ToWorker, WorkerMethod } from './protocol.js';
@@ -26,7 +27,7 @@ const services = createWorkerServices(workerData as EngineHostConfig, {
   callbacks,
   onStatus: (status) => send({ type: 'statusChanged', status }),
 });
-const jobs = new Map<string, AbortController>();
+const jobs = new Map<string, { controller: AbortController; gate: PauseGate }>();
 
 async function runCall(id: number, method: WorkerMethod, args: unknown): Promise<void> {
   try {
@@ -39,7 +40,8 @@ async function runCall(id: number, method: WorkerMethod, args: unknown): Promise
 
 async function runJob(jobId: string, kind: JobKind, params: unknown): Promise<void> {
   const controller = new AbortController();
-  jobs.set(jobId, controller);
+  const gate = new PauseGate();
+  jobs.set(jobId, { controller, gate });
   let lastSent = 0;
   let latest: JobProgressView | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -56,8 +58,8 @@ async function runJob(jobId: string, kind: JobKind, params: unknown): Promise<vo
   };
   let done: JobDone;
   try {
-    const run = services.jobs[kind] as (p: unknown, o: { signal: AbortSignal; onProgress: typeof onProgress }) => Promise<never>;
-    const result = await run(params, { signal: controller.signal, onProgress });
+    const run = services.jobs[kind] as (p: unknown, o: { signal: AbortSignal; onProgress: typeof onProgress; pause: PauseGate }) => Promise<never>;
+    const result = await run(params, { signal: controller.signal, onProgress, pause: gate });
     done = controller.signal.aborted
       ? { jobId, kind, ok: false, cancelled: true, error: 'cancelled' }
       : ({ jobId, kind, ok: true, result } as JobDone);
@@ -80,8 +82,14 @@ port.on('message', (msg: ToWorker) => {
       void runJob(msg.jobId, msg.kind, msg.params);
       return;
     case 'cancelJob':
-      jobs.get(msg.jobId)?.abort();
+      jobs.get(msg.jobId)?.controller.abort();
       return;
+    case 'pauseJob': {
+      const gate = jobs.get(msg.jobId)?.gate;
+      if (msg.paused) gate?.pause();
+      else gate?.resume();
+      return;
+    }
     case 'callbackReply': {
       const waiter = callbackWaiters.get(msg.id);
       callbackWaiters.delete(msg.id);

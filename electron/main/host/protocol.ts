@@ -11,9 +11,12 @@ import type {
   JobDone,
   JobKind,
   JobProgressView,
+  KeepRule,
   ModelInfo,
+  NotDuplicateResult,
   ParsedRequest,
   ResolveAllSummary,
+  Root,
   SearchResult,
   Status,
   Tier,
@@ -41,23 +44,30 @@ export interface RootRef {
   reference: boolean;
 }
 
+/** How the library groups: the threshold, which tiers, and the keep-best rule order from Settings. */
+export interface GroupingArgs {
+  threshold: number;
+  tiers: Tier[] | null;
+  keepRules: KeepRule[];
+}
+
 /** Request/response per worker method. */
 export interface WorkerCalls {
   status: { args: Record<string, never>; result: EngineStatus };
   configure: { args: { device: DeviceChoice; threads: number | null }; result: EngineStatus };
   compare: { args: { a: string; b: string; threshold: number }; result: Omit<CompareResult, 'thumbA' | 'thumbB'> };
-  search: { args: ParsedRequest<'search'>; result: SearchResult };
-  rootCounts: { args: { roots: string[] }; result: (number | null)[] };
+  search: { args: ParsedRequest<'search'> & { threshold: number }; result: SearchResult };
+  /** The library's folders: the catalog's roots table is their one record. */
+  listRoots: { args: Record<string, never>; result: Root[] };
+  addRoot: { args: RootRef; result: Root[] };
+  removeRoot: { args: { path: string }; result: Root[] };
   listFailed: { args: Record<string, never>; result: FailedFile[] };
-  getGroups: {
-    args: { threshold: number; tiers: Tier[] | null; roots: RootRef[] };
-    result: { groups: DuplicateGroup[] };
-  };
+  getGroups: { args: GroupingArgs; result: { groups: DuplicateGroup[] } };
   resolveGroup: { args: ParsedRequest<'resolveGroup'>; result: ActionResult };
-  markNotDuplicate: { args: ParsedRequest<'markNotDuplicate'>; result: { ok: boolean } };
+  markNotDuplicate: { args: ParsedRequest<'markNotDuplicate'>; result: NotDuplicateResult };
   undo: { args: { actionId: string | null }; result: UndoResult };
-  resolveAll: { args: ParsedRequest<'resolveAll'> & { roots: RootRef[] }; result: ResolveAllSummary };
-  exportResults: { args: ParsedRequest<'exportResults'> & { roots: RootRef[] }; result: ExportResultsSummary };
+  resolveAll: { args: ParsedRequest<'resolveAll'> & { keepRules: KeepRule[] }; result: ResolveAllSummary };
+  exportResults: { args: ParsedRequest<'exportResults'> & { keepRules: KeepRule[] }; result: ExportResultsSummary };
   listModels: { args: Record<string, never>; result: ModelInfo[] };
   importModel: { args: ParsedRequest<'importModel'>; result: ModelInfo };
   useModel: { args: { id: string }; result: EngineStatus };
@@ -83,6 +93,8 @@ export type ToWorker =
   | { type: 'call'; id: number; method: WorkerMethod; args: unknown }
   | { type: 'startJob'; jobId: string; kind: JobKind; params: unknown }
   | { type: 'cancelJob'; jobId: string }
+  /** Jobs that take a PauseGate (scans) hold at the next file and go on from there. */
+  | { type: 'pauseJob'; jobId: string; paused: boolean }
   | { type: 'callbackReply'; id: number; ok: true }
   | { type: 'callbackReply'; id: number; ok: false; error: string };
 

@@ -2,11 +2,14 @@
 // entry (engineWorker.ts) only routes messages here, so these run the same under tests as in the app.
 import { cosineSimilarity } from '../../engine/vectors.js';
 import { exportFeatures } from '../../engine/export/exportFeatures.js';
-import { fileFeatureSource } from '../../engine/export/sources.js';
+import { catalogFeatureReader } from '../../engine/export/catalogFeatures.js';
+import { catalogFeatureSource, fileFeatureSource } from '../../engine/export/sources.js';
+import type { PauseGate } from '../../engine/scan/index.js';
 import { cosineToScore, tierCutoffs } from '../../engine/similarity/threshold.js';
 import type { JobKind, JobProgressView, JobResults, Tier } from '../../shared/contract.js';
 import { ApiError } from '../apiError.js';
 import { createEngineSession } from './engineSession.js';
+import { createLibraryServices } from './libraryServices.js';
 import { createModelServices } from './modelServices.js';
 import { patchHeatmap } from './patchHeatmap.js';
 import type { EngineHostConfig, EngineStatus, HostCallbacks, JobParams, WorkerCalls, WorkerMethod } from './protocol.js';
@@ -14,6 +17,8 @@ import type { EngineHostConfig, EngineStatus, HostCallbacks, JobParams, WorkerCa
 export interface JobRunOptions {
   signal: AbortSignal;
   onProgress(progress: JobProgressView): void;
+  /** Given to jobs that can pause in place (scans): they hold at the next file while it is paused. */
+  pause?: PauseGate;
 }
 
 export interface WorkerServices {
@@ -27,11 +32,6 @@ export interface WorkerEnvironment {
   onStatus(status: EngineStatus): void;
 }
 
-/** The library (catalog, scan, groups, resolve) is wired here once the engine's scan/ and resolve/ modules land. */
-const libraryPending = (what: string) => async (): Promise<never> => {
-  throw new ApiError('unavailable', `${what} is not available yet: the library scanner is still being built`);
-};
-
 function tierOf(cosine: number, threshold: number): Tier | null {
   const { near, similar } = tierCutoffs(threshold);
   if (cosine >= near) return 'near-duplicate';
@@ -42,6 +42,13 @@ export function createWorkerServices(config: EngineHostConfig, environment: Work
   const session = createEngineSession(config, environment.onStatus);
   const env = { ...process.env, ...config.env };
   const models = createModelServices(config.dataDir, env);
+  const library = createLibraryServices({
+    dataDir: config.dataDir,
+    engine: () => session.engine(),
+    currentEngine: () => session.current(),
+    trash: (file) => environment.callbacks.trashItem(file),
+    env,
+  });
 
   return {
     calls: {
@@ -68,15 +75,17 @@ export function createWorkerServices(config: EngineHostConfig, environment: Work
           heatmap,
         };
       },
-      search: libraryPending('search'),
-      rootCounts: async ({ roots }) => roots.map(() => null),
-      listFailed: async () => [],
-      getGroups: libraryPending('grouping'),
-      resolveGroup: libraryPending('resolving a group'),
-      markNotDuplicate: libraryPending('marking not-duplicate'),
-      undo: libraryPending('undo'),
-      resolveAll: libraryPending('resolve all'),
-      exportResults: libraryPending('exporting results'),
+      search: library.search,
+      listRoots: library.listRoots,
+      addRoot: library.addRoot,
+      removeRoot: library.removeRoot,
+      listFailed: library.listFailed,
+      getGroups: library.getGroups,
+      resolveGroup: library.resolveGroup,
+      markNotDuplicate: library.markNotDuplicate,
+      undo: library.undo,
+      resolveAll: library.resolveAll,
+      exportResults: library.exportResults,
       listModels: () => models.list(),
       importModel: ({ path, name }) => models.import(path, name),
       async useModel({ id }) {
@@ -85,11 +94,14 @@ export function createWorkerServices(config: EngineHostConfig, environment: Work
       },
     },
     jobs: {
-      scan: libraryPending('scanning'),
+      scan: library.scan,
       async exportFeatures(params, { signal, onProgress }) {
-        if (!params.inputs) throw new ApiError('unavailable', 'exporting the whole catalog needs the library scanner');
         const engine = await session.engine();
-        const source = await fileFeatureSource({ embedder: engine, inputs: params.inputs, pooled: params.pooled });
+        // No inputs: everything the library's catalog holds (stored vectors reused, the rest embedded).
+        const source = params.inputs
+          ? await fileFeatureSource({ embedder: engine, inputs: params.inputs, pooled: params.pooled })
+          : await catalogFeatureSource({ embedder: engine, catalog: catalogFeatureReader(library.catalog(), engine.provenance), pooled: params.pooled });
+        if (source.expectedRows === 0) throw new ApiError('invalid-request', 'nothing to export: no photos found (or none in the library)');
         const result = await exportFeatures(
           { source, out: params.out, ...(params.format ? { format: params.format } : {}), ...(params.dtype ? { dtype: params.dtype } : {}) },
           { signal, onProgress: (p) => onProgress({ ...p, phase: 'embedding' }) },
@@ -108,6 +120,9 @@ export function createWorkerServices(config: EngineHostConfig, environment: Work
         return info;
       },
     },
-    close: () => session.close(),
+    async close() {
+      library.close();
+      await session.close();
+    },
   };
 }

@@ -1,23 +1,21 @@
-// Why a keeper is suggested, in words. The engine picks the keeper; this only says which of its measurable
-// advantages over the other members hold, in the order the default keep-best rules apply them.
-import type { DuplicateGroup, GroupMember } from '../../../electron/shared/contract.js';
-import { formatBytes } from './format.js';
+// Why a keeper is suggested, in words: the engine's keep-best verdict (its rules in the order Settings gives
+// them), and the rule names as Settings shows them.
+import type { DuplicateGroup, KeepRule } from '../../../electron/shared/contract.js';
 
-const pixels = (m: GroupMember) => (m.width ?? 0) * (m.height ?? 0);
-
+/** Why the engine suggests the group's keeper; for a keeper the user chose instead, that it was their choice. */
 export function keeperReasons(group: DuplicateGroup, keeperPath: string = group.keep): string[] {
-  const keeper = group.members.find((m) => m.path === keeperPath);
-  const others = group.members.filter((m) => m.path !== keeperPath);
-  if (!keeper || others.length === 0) return [];
-  const reasons: string[] = [];
-  if (keeper.reference) reasons.push('in a reference folder');
-  if (others.every((o) => pixels(keeper) > pixels(o))) reasons.push(`highest resolution (${keeper.width}×${keeper.height})`);
-  else if (others.every((o) => pixels(keeper) >= pixels(o))) reasons.push('full resolution');
-  if (others.every((o) => keeper.bytes > o.bytes)) reasons.push(`largest file (${formatBytes(keeper.bytes)})`);
-  if (others.every((o) => keeper.mtimeMs < o.mtimeMs)) reasons.push('oldest copy');
-  if (reasons.length === 0) reasons.push('first by the keep-best rules (the copies tie)');
-  return reasons;
+  if (keeperPath !== group.keep) return ['your choice'];
+  return group.keepReasons.length > 0 ? group.keepReasons : ['the copies tie on every rule'];
 }
+
+export const KEEP_RULE_LABELS: Record<KeepRule, string> = {
+  resolution: 'Highest resolution',
+  fileSize: 'Largest file',
+  format: 'Preferred format (RAW/HEIC/PNG before JPEG/WebP)',
+  captureTime: 'Earliest capture time (EXIF)',
+  folder: 'Preferred folder',
+  pathLength: 'Shortest path',
+};
 
 const FORMATS: Record<string, string> = {
   jpg: 'JPEG',

@@ -31,11 +31,7 @@ export class DuplicatesState {
     this.threshold = threshold;
     this.review = new ReviewState({
       resolve: (keep, targets) => client.resolveGroup({ keep, targets, action: 'trash' }),
-      markNotDuplicate: async (paths) => {
-        await client.markNotDuplicate({ paths });
-        // The contract's markNotDuplicate returns no action id yet, so the mark cannot be undone in the shell.
-        return null;
-      },
+      markNotDuplicate: async (paths) => (await client.markNotDuplicate({ paths })).actionId,
       undo: (actionId) => client.undo({ actionId }),
     });
   }

@@ -1,0 +1,217 @@
+// tsconfig.preload.json type-checks test/main without the engine's folder: these bring the engine's declarations
+// for its untyped packages along with the engine modules this test imports.
+/// <reference path="../../electron/engine/scan/picomatch.d.ts" />
+/// <reference path="../../electron/engine/preprocess/heic-decode.d.ts" />
+// The worker's library services on a real catalog in a temp folder, the generated tiny model and the fixture
+// photos: scan (with progress, and paused in place), groups with the engine's keep-best reasons, trash into a
+// real freedesktop trash under a temp XDG_DATA_HOME and undo, "not a duplicate" and its undo, resolve-all as one
+// undoable batch, search by example and result export.
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Catalog } from '../../electron/engine/catalog/index.js';
+import { PauseGate } from '../../electron/engine/scan/pause.js';
+import { findTrashed } from '../../electron/engine/resolve/freedesktopTrash.js';
+import { trashWithPackage } from '../../electron/engine/resolve/systemTrash.js';
+import { createWorkerServices, type WorkerServices } from '../../electron/main/host/services.js';
+import { keepRules, type DuplicateGroup, type JobProgressView, type ScanSummary } from '../../electron/shared/contract.js';
+import { tinyModelDir } from '../helpers/models.js';
+import { fixture } from '../helpers/photos.js';
+
+const FILES = [
+  'originals/skimage_chelsea.jpg',
+  'variants/skimage_chelsea__copy.jpg',
+  'variants/skimage_chelsea__resize50.jpg',
+  'originals/skimage_coffee.jpg',
+  'variants/skimage_coffee__webp.webp',
+  'originals/skimage_astronaut.jpg',
+];
+const rules = [...keepRules];
+
+let tmp: string;
+let library: string;
+let services: WorkerServices;
+let previousXdg: string | undefined;
+const at = (name: string) => path.join(library, name);
+const chelsea = () => at('skimage_chelsea.jpg');
+const copy = () => at('skimage_chelsea__copy.jpg');
+const resized = () => at('skimage_chelsea__resize50.jpg');
+
+async function makeServices(dataDir: string): Promise<WorkerServices> {
+  return createWorkerServices(
+    { dataDir, device: 'cpu', threads: 1, modelDir: await tinyModelDir() },
+    { callbacks: { trashItem: trashWithPackage }, onStatus: () => undefined },
+  );
+}
+
+async function scan(s: WorkerServices, gate = new PauseGate(), progress: JobProgressView[] = []): Promise<ScanSummary> {
+  return s.jobs.scan(
+    { roots: [{ path: library, reference: false }], excludeGlobs: [] },
+    { signal: new AbortController().signal, onProgress: (p) => progress.push(p), pause: gate },
+  );
+}
+
+// The tiny generated model has random weights: it tells photos apart only at high thresholds (at 90 chelsea and
+// coffee look alike to it), so these tests group at 98, and at 100 where only byte and pixel copies group.
+const groups = async (threshold = 98): Promise<DuplicateGroup[]> =>
+  (await services.calls.getGroups({ threshold, tiers: null, keepRules: rules })).groups;
+const groupWith = (list: DuplicateGroup[], ...paths: string[]) => list.find((g) => paths.every((p) => g.members.some((m) => m.path === p)));
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'lookalike-library-'));
+  // The trash package reads XDG_DATA_HOME when first imported (lazily, at the first trash): set it before.
+  previousXdg = process.env['XDG_DATA_HOME'];
+  process.env['XDG_DATA_HOME'] = path.join(tmp, 'xdg');
+  await mkdir(process.env['XDG_DATA_HOME'], { recursive: true });
+  library = path.join(tmp, 'Photos');
+  await mkdir(library);
+  for (const rel of FILES) await copyFile(fixture(rel), at(path.basename(rel)));
+  await writeFile(at('broken.jpg'), 'not a JPEG');
+  services = await makeServices(path.join(tmp, 'data'));
+}, 60_000);
+
+afterAll(async () => {
+  await services?.close();
+  if (previousXdg === undefined) delete process.env['XDG_DATA_HOME'];
+  else process.env['XDG_DATA_HOME'] = previousXdg;
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('library services (real catalog, tiny model, fixture photos)', () => {
+  it('keeps the folders in the catalog, scans them with progress, and lists what failed', async () => {
+    expect(await services.calls.listRoots({})).toEqual([]);
+    expect(await services.calls.addRoot({ path: library, reference: false })).toEqual([{ path: library, reference: false, files: null }]);
+    const progress: JobProgressView[] = [];
+    const summary = await scan(services, new PauseGate(), progress);
+    expect(summary).toMatchObject({ found: 7, new: 7, changed: 0, unchanged: 0, failed: 1, missing: 0 });
+    // The byte-identical copy reuses its original's vector.
+    expect(summary.embedded).toBe(5);
+    const last = progress.at(-1)!;
+    expect(last).toMatchObject({ phase: 'done', found: 7, failed: 1 });
+    expect(last.hashed).toBe(7);
+    expect(last.bytesDone).toBeGreaterThan(10_000);
+    const failed = await services.calls.listFailed({});
+    expect(failed.map((f) => path.basename(f.path))).toEqual(['broken.jpg']);
+    expect((await services.calls.listRoots({}))[0]?.files).toBe(6);
+    // The catalog is the file the app keeps in its data folder, and its roots table holds the folder.
+    const catalog = Catalog.open(path.join(tmp, 'data', 'catalog.db'), { readOnly: true });
+    expect(catalog.roots.list().map((r) => r.path)).toEqual([library]);
+    catalog.close();
+  });
+
+  it('groups the copy with its original as exact, with the engine keep-best reasons per member', async () => {
+    const list = await groups(100);
+    const exact = groupWith(list, chelsea(), copy());
+    expect(exact?.tier).toBe('exact');
+    expect(exact?.members).toHaveLength(2);
+    // Same bytes, same size: the shortest path decides, and says so.
+    expect(exact?.keep).toBe(chelsea());
+    expect(exact?.keepReasons).toEqual(['shortest path']);
+    expect(exact?.members[1]).toMatchObject({ path: copy(), score: 100, reasons: ['longer path'] });
+    expect(exact?.reclaimableBytes).toBe(exact?.members[1]?.bytes);
+    // The resize is a near-duplicate of chelsea: it loses on resolution, and the reason says by how much.
+    const near = groupWith(await groups(98), chelsea(), resized());
+    expect(near?.tier).toBe('near-duplicate');
+    expect(near?.members.find((m) => m.path === resized())?.reasons[0]).toMatch(/^lower resolution \(\d+×\d+ < 451×300\)$/);
+    // The rule order from Settings is the engine's policy: with file size first, the bigger file wins.
+    const bySize = await services.calls.getGroups({ threshold: 98, tiers: ['near-duplicate'], keepRules: ['fileSize', 'resolution'] });
+    expect(bySize.groups.every((g) => g.tier === 'near-duplicate')).toBe(true);
+    const g = groupWith(bySize.groups, chelsea(), resized())!;
+    const biggest = [...g.members].sort((a, b) => b.bytes - a.bytes)[0]!;
+    expect(g.keep).toBe(biggest.path);
+    // One reason per rule that decided against some member: the byte-identical copy only loses on path length.
+    expect(g.keepReasons).toContainEqual(expect.stringMatching(/^largest file \(/));
+  });
+
+  it('trashes a group member into the real (temp) trash; undo puts it back and into the groups', async () => {
+    const result = await services.calls.resolveGroup({ keep: chelsea(), targets: [copy()], action: 'trash' });
+    expect(result.failed).toEqual([]);
+    expect(result.done).toEqual([copy()]);
+    expect(result.actionId).toBeTruthy();
+    expect(existsSync(copy())).toBe(false);
+    const trashed = await findTrashed(copy());
+    expect(trashed?.trashDir).toBe(path.join(process.env['XDG_DATA_HOME']!, 'Trash'));
+    expect(groupWith(await groups(), copy())).toBeUndefined();
+
+    const undone = await services.calls.undo({ actionId: result.actionId });
+    expect(undone).toEqual({ actionId: result.actionId, restored: [copy()], failed: [] });
+    expect(await readFile(copy())).toEqual(await readFile(fixture('variants/skimage_chelsea__copy.jpg')));
+    expect(groupWith(await groups(100), chelsea(), copy())?.tier).toBe('exact');
+    // Undone once: a second undo of the same action has nothing left to do.
+    await expect(services.calls.undo({ actionId: result.actionId })).rejects.toThrow(/nothing to undo/);
+  });
+
+  it('marks "not a duplicate" with an action id that undo reverses', async () => {
+    expect(groupWith(await groups(), chelsea(), resized())).toBeDefined();
+    const mark = await services.calls.markNotDuplicate({ paths: [chelsea(), resized()] });
+    expect(mark.ok).toBe(true);
+    expect(mark.actionId).toBeTruthy();
+    expect(groupWith(await groups(), chelsea(), resized())).toBeUndefined();
+    const undone = await services.calls.undo({ actionId: mark.actionId });
+    expect(undone.failed).toEqual([]);
+    expect(groupWith(await groups(), chelsea(), resized())).toBeDefined();
+    // Byte-identical files are copies by definition.
+    await expect(services.calls.markNotDuplicate({ paths: [chelsea(), copy()] })).rejects.toThrow(/byte-identical/);
+  });
+
+  it('resolves all as a dry run, then as one batch that one undo reverses', async () => {
+    const dry = await services.calls.resolveAll({ threshold: 98, action: 'trash', dryRun: true, keepRules: rules });
+    expect(dry.dryRun).toBe(true);
+    expect(dry.actionId).toBeNull();
+    expect(dry.files).toBeGreaterThan(0);
+    const targets = dry.plan.flatMap((p) => p.targets);
+    expect(targets).toContain(copy());
+    expect(targets.every((t) => existsSync(t))).toBe(true);
+
+    const run = await services.calls.resolveAll({ threshold: 98, action: 'trash', dryRun: false, keepRules: rules });
+    expect(run.failed).toEqual([]);
+    expect(run.plan).toEqual(dry.plan);
+    expect(targets.every((t) => !existsSync(t))).toBe(true);
+    const after = await groups();
+    expect(after.some((g) => g.members.some((m) => targets.includes(m.path)))).toBe(false);
+    expect(after.every((g) => g.tier === 'similar')).toBe(true);
+
+    const undone = await services.calls.undo({ actionId: run.actionId });
+    expect(undone.failed).toEqual([]);
+    expect([...undone.restored].sort()).toEqual([...targets].sort());
+    expect(targets.every((t) => existsSync(t))).toBe(true);
+    expect(groupWith(await groups(), chelsea(), copy())).toBeDefined();
+  });
+
+  it('searches by example (a catalog photo and an outside one) and exports the groups', async () => {
+    const inside = await services.calls.search({ path: at('skimage_coffee.jpg'), top: 3, threshold: 90 });
+    expect(inside.hits[0]?.path).toBe(at('skimage_coffee__webp.webp'));
+    expect(inside.hits.map((h) => h.path)).not.toContain(at('skimage_coffee.jpg'));
+    const outside = await services.calls.search({ path: fixture('originals/skimage_coffee.jpg'), top: 2, threshold: 90 });
+    expect(outside.hits[0]).toMatchObject({ path: at('skimage_coffee.jpg'), score: 100, tier: 'exact' });
+
+    const out = path.join(tmp, 'groups.csv');
+    const summary = await services.calls.exportResults({ format: 'csv', out, threshold: 98, keepRules: rules });
+    expect(summary.groups).toBe((await groups()).length);
+    const csv = await readFile(out, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('group,group_tier,path,tier,score,keep,reference,excluded,reasons');
+    expect(csv).toContain(copy());
+  });
+
+  it('pauses a scan in place: nothing is read while paused, and it finishes after resume', async () => {
+    const other = await makeServices(path.join(tmp, 'data-paused'));
+    try {
+      await other.calls.addRoot({ path: library, reference: false });
+      const gate = new PauseGate();
+      gate.pause();
+      const progress: JobProgressView[] = [];
+      const running = scan(other, gate, progress);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(progress.at(-1)?.phase).toBe('paused');
+      expect(progress.at(-1)?.hashed).toBe(0);
+      gate.resume();
+      const summary = await running;
+      expect(summary).toMatchObject({ found: 7, failed: 1, embedded: 5 });
+      expect(progress.some((p) => p.phase === 'scanning')).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+});
