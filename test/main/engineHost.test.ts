@@ -1,10 +1,11 @@
 // The engine host under plain Node with the real worker, the real engine and a generated tiny model: compare
 // with its patch heatmap, export as a job with progress and cancel, and main's event loop staying responsive
 // (IPC-shaped pings through dispatch) while the worker embeds the fixture photos.
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS_FOR_TESTS, fakeRoots, fakeSettings } from './fakes.js';
 import { bundleEntry } from './bundle.js';
@@ -180,6 +181,64 @@ describe('engine host (worker thread, tiny model)', () => {
     expect((await handlers.listRoots(undefined))[0]).toEqual({ path: photos, reference: true, files: 30 });
     // A reference folder is never a target.
     await expect(handlers.resolveGroup({ keep: chelsea, targets: [chelseaCopy], action: 'trash' })).rejects.toThrow(/reference folder/);
+  });
+
+  it('keeps main responsive while a scan and a grouping run in the worker (ping p99 ≤ 50 ms)', async () => {
+    // Distinct new photos (re-encoded, so nothing is reused from the catalog): real decode + embed work.
+    const fresh = path.join(tmp, 'fresh-photos');
+    await mkdir(fresh, { recursive: true });
+    const sources = (await readdir(path.join(photos, 'variants'))).filter((f) => f.endsWith('.jpg')).slice(0, 30);
+    await Promise.all(
+      sources.map((f, i) => sharp(path.join(photos, 'variants', f)).jpeg({ quality: 60 + (i % 30) }).toFile(path.join(fresh, f))),
+    );
+    const jobs = createJobRegistry(host);
+    const roots = await openRootRegistry(host);
+    const handlers = createHandlers({
+      host,
+      jobs,
+      settings: fakeSettings(DEFAULT_SETTINGS_FOR_TESTS),
+      roots,
+      grants: new Set(),
+      dialogs: { openFiles: async () => [], openFolder: async () => null },
+      shell: { showItemInFolder: () => undefined },
+      app: { version: '0.0.0-test', dataDir: tmp },
+    });
+    await handlers.addRoot({ path: fresh, reference: false });
+    const { jobId } = await handlers.startScan(undefined);
+    const done = waitForDone(jobs, jobId);
+    let finished = false;
+    void done.then(() => (finished = true));
+    const trusted = { untrustedReason: () => null, handlers };
+    // Grouping requests keep the worker busy alongside the scan.
+    const grouping = (async () => {
+      let n = 0;
+      while (!finished) {
+        await handlers.getGroups({ threshold: 90 });
+        n++;
+      }
+      return n;
+    })();
+    const latencies: number[] = [];
+    while (!finished) {
+      const t0 = performance.now();
+      const r = await dispatch('getSettings', { sender: null, senderFrame: null }, undefined, trusted);
+      latencies.push(performance.now() - t0);
+      expect(r.ok).toBe(true);
+      await new Promise((res) => setTimeout(res, 5));
+    }
+    const result = await done;
+    const groupings = await grouping;
+    expect(result.ok).toBe(true);
+    if (result.ok && result.kind === 'scan') expect(result.result).toMatchObject({ new: sources.length, embedded: sources.length });
+    expect(groupings).toBeGreaterThan(0);
+    latencies.sort((a, b) => a - b);
+    const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!;
+    console.log(
+      `main-loop ping during a scan of ${sources.length} new photos + ${groupings} groupings: n=${latencies.length} ` +
+        `p50=${latencies[latencies.length >> 1]!.toFixed(2)}ms p99=${p99.toFixed(2)}ms`,
+    );
+    expect(latencies.length).toBeGreaterThan(5);
+    expect(p99).toBeLessThanOrEqual(50);
   });
 
   it('reports no-model when nothing is installed, without crashing', async () => {
