@@ -7,8 +7,11 @@ import { emptyGraph, type NeighborGraph } from './neighborGraph.js';
 
 const BLOCK = 64;
 
-/** Offer neighbour j (similarity s) to row i's bounded min-heap, kept in the graph's own stride. */
-function offer(g: NeighborGraph, i: number, j: number, s: number): void {
+/**
+ * Offer neighbour j (similarity s) to row i's bounded min-heap, kept in the graph's own stride (root = worst kept).
+ * Rows are heaps until `sortNeighbors` runs; the approximate search fills the graph the same way.
+ */
+export function offerNeighbor(g: NeighborGraph, i: number, j: number, s: number): void {
   const k = g.k;
   const base = i * k;
   const ids = g.ids;
@@ -48,12 +51,12 @@ function offer(g: NeighborGraph, i: number, j: number, s: number): void {
 
 function offerPair(g: NeighborGraph, i: number, j: number, s: number, floor: number): void {
   if (s < floor) return;
-  offer(g, i, j, s);
-  offer(g, j, i, s);
+  offerNeighbor(g, i, j, s);
+  offerNeighbor(g, j, i, s);
 }
 
 /** Heap order → best first, for every row. */
-function sortRows(g: NeighborGraph): void {
+export function sortNeighbors(g: NeighborGraph): void {
   const pairs: { id: number; sim: number }[] = [];
   for (let i = 0; i < g.rows; i++) {
     const base = i * g.k;
@@ -97,7 +100,7 @@ export function exactTopK(m: EmbeddingMatrix, opts: TopKOptions): NeighborGraph 
           // (i, i+1) once; row i+1 then starts at i+2 like row i.
           let s = 0;
           for (let d = 0; d < dim; d++) s += data[a0 + d]! * data[a1 + d]!;
-          if (s >= floor) { offer(g, i, i + 1, s); offer(g, i + 1, i, s); }
+          if (s >= floor) { offerNeighbor(g, i, i + 1, s); offerNeighbor(g, i + 1, i, s); }
           j = i + 2;
         }
         for (; j + 3 < jEnd; j += 4) {
@@ -145,7 +148,7 @@ export function exactTopK(m: EmbeddingMatrix, opts: TopKOptions): NeighborGraph 
       }
     }
   }
-  sortRows(g);
+  sortNeighbors(g);
   return g;
 }
 

@@ -1,4 +1,5 @@
 // One entry for the neighbour search: exact while the library is small, usearch's HNSW beyond the crossover.
+// The approximate path picks its own index kind (binary codes for wide embeddings, see approxTopK.ts).
 import { approxTopK, type Quantization } from './approxTopK.js';
 import type { EmbeddingMatrix } from './embeddingMatrix.js';
 import { exactTopK } from './exactTopK.js';
@@ -7,10 +8,11 @@ import { STORED_SCORE_FLOOR, thresholdToCosine } from './threshold.js';
 
 /**
  * Rows above which the approximate index is used. Measured with bench/grouping.ts on 768-d clustered vectors
- * (2-core VM): exact and HNSW (i8) build+search cost the same at 1,000 rows (455 vs 441 ms), and the exact product grows
- * as n² while HNSW grows as n·log n (4,000 rows: 7.6 s vs 2.0 s).
+ * (2-core VM, k 16, warmed JIT): exact vs HNSW (b1 + rescoring) 11 vs 10 ms at 250 rows, 41 vs 21 at 500,
+ * 91–117 vs 32 at 750, 161–254 vs 45 at 1,000, 763 vs 107 at 2,000. Up to 500 rows the exact lists cost at most
+ * ~20 ms more, so they stay exact there.
  */
-export const EXACT_MAX_ROWS = 1000;
+export const EXACT_MAX_ROWS = 500;
 
 /** Neighbours kept per image: enough for large burst families plus the `similar` band. */
 export const DEFAULT_NEIGHBORS = 16;

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { approxTopK } from '../../../electron/engine/similarity/approxTopK.js';
-import { matrixRow } from '../../../electron/engine/similarity/embeddingMatrix.js';
+import { matrixRow, normalizeMatrixInPlace, type EmbeddingMatrix } from '../../../electron/engine/similarity/embeddingMatrix.js';
 import { exactQuery, exactTopK } from '../../../electron/engine/similarity/exactTopK.js';
 import { findNeighbors } from '../../../electron/engine/similarity/findNeighbors.js';
-import { neighborsOf } from '../../../electron/engine/similarity/neighborGraph.js';
+import { neighborsOf, type NeighborGraph } from '../../../electron/engine/similarity/neighborGraph.js';
 import { syntheticClusters } from '../../../electron/engine/similarity/syntheticClusters.js';
+import { STORED_SCORE_FLOOR, thresholdToCosine } from '../../../electron/engine/similarity/threshold.js';
 import { cosineSimilarity } from '../../../electron/engine/vectors.js';
 
 describe('exact blocked top-k', () => {
@@ -51,20 +52,66 @@ describe('exact blocked top-k', () => {
   });
 });
 
+/** Share of the exact lists' ids that the approximate lists hold. */
+function recall(exact: NeighborGraph, approx: NeighborGraph): number {
+  let hit = 0;
+  let total = 0;
+  for (let i = 0; i < exact.rows; i++) {
+    const truth = new Set(neighborsOf(exact, i).map((n) => n.id));
+    total += truth.size;
+    for (const n of neighborsOf(approx, i)) if (truth.has(n.id)) hit++;
+  }
+  return hit / total;
+}
+
+/** Share of every row's cluster mates (all of them fit in k) that its list holds. */
+function mateRecall(graph: NeighborGraph, labels: Int32Array): number {
+  let found = 0;
+  let expected = 0;
+  const size = new Map<number, number>();
+  for (const l of labels) size.set(l, (size.get(l) ?? 0) + 1);
+  for (let i = 0; i < graph.rows; i++) {
+    found += neighborsOf(graph, i).filter((n) => labels[n.id] === labels[i]).length;
+    expected += size.get(labels[i]!)! - 1;
+  }
+  return found / expected;
+}
+
+/**
+ * Clustered rows that all share one offset, like real embeddings (unrelated photos at cosine ≈ 0.6, coordinates
+ * with a common sign): every coordinate moves by 1.4 of its spread, so raw signs would be mostly the same bit.
+ */
+function offsetClusters(rows: number, dim: number): { matrix: EmbeddingMatrix; labels: Int32Array } {
+  const { matrix, labels } = syntheticClusters({ rows, dim, seed: 5 });
+  const shift = 1.4 / Math.sqrt(dim);
+  for (let i = 0; i < matrix.data.length; i++) matrix.data[i]! += shift;
+  return { matrix: normalizeMatrixInPlace(matrix.data, dim), labels };
+}
+
 describe('usearch approximate top-k', () => {
   it.each(['f16', 'i8'] as const)('%s index recalls ≥ 0.95 of the exact neighbours on clustered data', (quantization) => {
     const { matrix } = syntheticClusters({ rows: 3000, dim: 64, seed: 3 });
     const k = 5;
-    const exact = exactTopK(matrix, { k });
-    const approx = approxTopK(matrix, { k, quantization });
-    let hit = 0;
-    let total = 0;
-    for (let i = 0; i < matrix.rows; i++) {
-      const truth = new Set(neighborsOf(exact, i).map((n) => n.id));
-      total += truth.size;
-      for (const n of neighborsOf(approx, i)) if (truth.has(n.id)) hit++;
-    }
-    expect(hit / total).toBeGreaterThanOrEqual(0.95);
+    expect(recall(exactTopK(matrix, { k }), approxTopK(matrix, { k, quantization }))).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('b1 index recalls ≥ 0.95 of the exact neighbours above the stored floor', () => {
+    // Sign codes cannot order the near-orthogonal rows far below the floor (nor need to): recall counts what is kept.
+    const { matrix } = syntheticClusters({ rows: 2000, dim: 256, seed: 3 });
+    const k = 5;
+    const floor = thresholdToCosine(STORED_SCORE_FLOOR);
+    const exact = exactTopK(matrix, { k, floor });
+    expect(exact.counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(2000);
+    expect(recall(exact, approxTopK(matrix, { k, floor, quantization: 'b1' }))).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('ranks by the centred sign codes, so a shared offset does not blur the binary index', () => {
+    const { matrix, labels } = offsetClusters(2000, 256);
+    // Unrelated rows really are ≈ 0.6 alike here, as in real photo libraries.
+    expect(cosineSimilarity(matrixRow(matrix, 0), matrixRow(matrix, 1000))).toBeGreaterThan(0.55);
+    const { graph, method } = findNeighbors(matrix, { method: 'approx', k: 8 });
+    expect(method).toBe('approx');
+    expect(mateRecall(graph, labels)).toBeGreaterThanOrEqual(0.99);
   });
 
   it('finds cluster mates above the floor, with exactly rescored similarities', () => {
