@@ -19,6 +19,12 @@ export const deviceChoices = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'] 
 /** The engine's grouping tiers: exact (same bytes), same-pixels, near-duplicate (≥ threshold), similar (band below). */
 export const tiers = ['exact', 'same-pixels', 'near-duplicate', 'similar'] as const;
 export type Tier = (typeof tiers)[number];
+/**
+ * Why the engine put a member in its group, for people: the tier, with the two same-pixels grounds told apart
+ * (equal decoded pixels, or the same picture with a different EXIF orientation).
+ */
+export const matchReasons = ['identical bytes', 'same pixels', 'same pixels (EXIF-rotated copy)', 'near-duplicate', 'similar'] as const;
+export type MatchReason = (typeof matchReasons)[number];
 export const resolveActions = ['trash', 'move'] as const;
 export type ResolveAction = (typeof resolveActions)[number];
 export const featureFormats = ['npy', 'safetensors', 'csv', 'jsonl'] as const;
@@ -37,7 +43,7 @@ export type JobKind = (typeof jobKinds)[number];
 export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const deviceChoicesMatchEngine: Same<(typeof deviceChoices)[number], DeviceChoice> = true;
 void deviceChoicesMatchEngine;
-// Tiers and keep rules are checked against the engine's in electron/main/host/contractMatchesEngine.ts: importing
+// Tiers, match reasons and keep rules are checked against the engine's in electron/main/host/contractMatchesEngine.ts: importing
 // the similarity modules here, even as types, would pull the engine's whole module graph into the renderer's build.
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -226,6 +232,11 @@ export interface GroupMember {
   path: string;
   /** Similarity to the suggested keeper, 0–100 (100 for the keeper itself). */
   score: number;
+  /**
+   * Why this member is a duplicate of the suggested keeper, e.g. "identical bytes" (like `score`, against the
+   * keeper). The keeper's own is how the engine matched it to the photo the group grew from.
+   */
+  match: MatchReason;
   width: number | null;
   height: number | null;
   bytes: number;

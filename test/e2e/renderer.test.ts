@@ -1,6 +1,7 @@
 // The built renderer in Debian's Chromium, driving the real engine (worker thread, generated tiny model) through
 // main's own handlers: scan a folder of real photos with progress, review groups with the keyboard, trash and
-// undo (a temp XDG trash), change the threshold, compare two photos with the heatmap, search and export.
+// undo (a temp XDG trash), move to a folder and undo, change the threshold, compare two photos with the heatmap,
+// search and export.
 // Screenshots of every view go to test-artifacts/screenshots/.
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
@@ -155,6 +156,40 @@ describe.skipIf(!hasChromium)('renderer end to end (Chromium, real engine)', () 
     await expect.poll(() => page.getByText('Restored 1 file from the trash').count()).toBe(1);
   });
 
+  it('moves the others of a group to a chosen folder with m; Ctrl+Z moves them back', async (ctx) => {
+    if (libraryMissing) ctx.skip();
+    const { page } = h;
+    // Still at 100, on the exact group the last test restored, with its second member chosen as keeper.
+    const detail = page.getByRole('region', { name: 'Current group' });
+    await expect.poll(() => detail.locator('.member').nth(1).getAttribute('class')).toContain('keeper');
+    const [other, keeper] = await detail.locator('.member .path').allTextContents();
+    // Each card says how it matches the suggested keeper; this is a byte-identical pair.
+    expect(await detail.locator('.member .match dd').allTextContents()).toContain('identical bytes');
+    expect(await page.getByRole('complementary', { name: 'Keyboard shortcuts' }).textContent()).toContain('M Move the others to a folder');
+    const sorted = path.join(h.tmp, 'Sorted');
+    await mkdir(sorted);
+    h.dialogs.folder = sorted;
+    await page.keyboard.press('m');
+    const moved = path.join(sorted, path.basename(other!));
+    await expect.poll(() => existsSync(moved)).toBe(true);
+    expect(existsSync(other!)).toBe(false);
+    expect(existsSync(keeper!)).toBe(true);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: `Moved 1 file to ${sorted}` }).count()).toBeGreaterThan(0);
+    // The resolved group shows where its others went (go back to it: the cursor moved on).
+    await page.getByRole('option', { name: /, Moved$/ }).click();
+    await expect.poll(() => detail.getByRole('status').textContent()).toBe('Others moved to Sorted');
+    await thumbnailsLoaded(page);
+    await h.screenshot('review-after-move');
+
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => existsSync(other!)).toBe(true);
+    expect(existsSync(moved)).toBe(false);
+    await expect.poll(() => page.getByText(`Moved 1 file back from ${sorted}`).count()).toBe(1);
+    // The engine groups the file again where it was.
+    const { groups } = await h.handlers.getGroups({ threshold: 100 });
+    expect(groups.some((g) => g.members.some((m) => m.path === other))).toBe(true);
+  });
+
   it('regroups live when the threshold changes', async (ctx) => {
     if (libraryMissing) ctx.skip();
     const { page } = h;
@@ -217,6 +252,9 @@ describe.skipIf(!hasChromium)('renderer end to end (Chromium, real engine)', () 
     const hits = page.getByRole('list', { name: 'Most similar photos' }).getByRole('listitem');
     await expect.poll(() => hits.count()).toBeGreaterThan(0);
     expect(await hits.first().textContent()).toMatch(/skimage_coffee/);
+    // Each hit shows its tier next to its score: the library's byte-identical copy of the example is exact.
+    const copyHit = hits.filter({ hasText: 'skimage_coffee__copy.jpg' });
+    expect((await copyHit.locator('.verdict').textContent())?.replace(/\s+/g, ' ').trim()).toBe('Exact 100.0');
     await thumbnailsLoaded(page);
     await h.screenshot('search');
   });

@@ -125,6 +125,43 @@ describe('library services (real catalog, tiny model, fixture photos)', () => {
     expect(g.keepReasons).toContainEqual(expect.stringMatching(/^largest file \(/));
   });
 
+  it('labels each member by how it matches the suggested keeper: bytes, pixels, EXIF-rotated, near-duplicate', async () => {
+    const folder = path.join(tmp, 'Labels');
+    await mkdir(folder);
+    const names = ['originals/skimage_chelsea.jpg', 'variants/skimage_chelsea__copy.jpg', 'variants/skimage_chelsea__png.png', 'variants/skimage_chelsea__exif_rot90.jpg', 'variants/skimage_chelsea__resize50.jpg'];
+    for (const rel of names) await copyFile(fixture(rel), path.join(folder, path.basename(rel)));
+    const other = await makeServices(path.join(tmp, 'data-labels'));
+    try {
+      await other.calls.addRoot({ path: folder, reference: false });
+      await other.jobs.scan({ roots: [{ path: folder, reference: false }], excludeGlobs: [] }, { signal: new AbortController().signal, onProgress: () => undefined });
+      const labelsAt = async (threshold: number) => {
+        const { groups: [group, ...rest] } = await other.calls.getGroups({ threshold, tiers: null, keepRules: rules });
+        expect(rest).toEqual([]);
+        return { keep: path.basename(group!.keep), labels: Object.fromEntries(group!.members.map((m) => [path.basename(m.path), m.match])) };
+      };
+      // Same pixels and resolution: the bigger file wins, so the PNG re-encode is kept. The original and its copy
+      // are byte-identical to each other but not to the keeper: against it they are the same pixels.
+      const atHundred = await labelsAt(100);
+      expect(atHundred.keep).toBe('skimage_chelsea__png.png');
+      expect(atHundred.labels).toEqual({
+        'skimage_chelsea__png.png': 'same pixels',
+        'skimage_chelsea.jpg': 'same pixels',
+        'skimage_chelsea__copy.jpg': 'same pixels',
+        'skimage_chelsea__exif_rot90.jpg': 'same pixels (EXIF-rotated copy)',
+      });
+      // At 98 the half-size resize joins, matched by its embedding.
+      const atNinetyEight = await labelsAt(98);
+      expect(atNinetyEight.labels).toEqual({ ...atHundred.labels, 'skimage_chelsea__resize50.jpg': 'near-duplicate' });
+      // Without the file-size rule the shortest path decides: the original is kept, and its copy is identical bytes.
+      const byPath = await other.calls.getGroups({ threshold: 100, tiers: null, keepRules: ['resolution'] });
+      const g = byPath.groups[0]!;
+      expect(path.basename(g.keep)).toBe('skimage_chelsea.jpg');
+      expect(g.members.find((m) => m.path.endsWith('__copy.jpg'))?.match).toBe('identical bytes');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('trashes a group member into the real (temp) trash; undo puts it back and into the groups', async () => {
     const result = await services.calls.resolveGroup({ keep: chelsea(), targets: [copy()], action: 'trash' });
     expect(result.failed).toEqual([]);

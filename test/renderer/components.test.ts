@@ -4,6 +4,7 @@ import { createRawSnippet, flushSync, mount, unmount, type Component, type Snipp
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DuplicateGroup } from '../../electron/shared/contract.js';
 import GroupDetail from '../../renderer/src/components/GroupDetail.svelte';
+import HitGrid from '../../renderer/src/components/HitGrid.svelte';
 import ProgressPanel from '../../renderer/src/components/ProgressPanel.svelte';
 import TierFilter from '../../renderer/src/components/TierFilter.svelte';
 import VirtualList from '../../renderer/src/components/VirtualList.svelte';
@@ -40,8 +41,8 @@ const group: DuplicateGroup = {
   keepReasons: ['highest resolution (400×300)'],
   reclaimableBytes: 2048,
   members: [
-    { path: '/p/a.jpg', score: 100, width: 400, height: 300, bytes: 4096, mtimeMs: 0, reference: false, reasons: ['highest resolution (400×300)'], thumb: 'x://a' },
-    { path: '/p/b.webp', score: 97.5, width: 200, height: 150, bytes: 2048, mtimeMs: 5, reference: false, reasons: ['lower resolution (200×150 < 400×300)'], thumb: 'x://b' },
+    { path: '/p/a.jpg', score: 100, match: 'identical bytes', width: 400, height: 300, bytes: 4096, mtimeMs: 0, reference: false, reasons: ['highest resolution (400×300)'], thumb: 'x://a' },
+    { path: '/p/b.webp', score: 97.5, match: 'near-duplicate', width: 200, height: 150, bytes: 2048, mtimeMs: 5, reference: false, reasons: ['lower resolution (200×150 < 400×300)'], thumb: 'x://b' },
   ],
 };
 
@@ -56,6 +57,7 @@ describe('GroupDetail', () => {
       pending: false,
       onChooseKeeper: (i: number) => calls.push(`keep ${i}`),
       onTrashOthers: () => calls.push('trash'),
+      onMoveOthers: () => calls.push('move'),
       onNotDuplicate: () => calls.push('not'),
       onShowInFolder: (p: string) => calls.push(`show ${p}`),
     });
@@ -65,15 +67,20 @@ describe('GroupDetail', () => {
     expect(members[1]!.textContent).toContain('200 × 150');
     expect(members[1]!.textContent).toContain('WebP');
     expect(members[1]!.textContent).toContain('97.5');
+    // How the engine matched each member; the suggested keeper is what the others are matched against.
+    const matchOf = (m: Element) => m.querySelector('.match dd')?.textContent;
+    expect(matchOf(members[1]!)).toBe('near-duplicate');
+    expect(matchOf(members[0]!)).toBe('suggested keeper');
     expect(el.textContent).toContain('Suggested keeper: a.jpg — highest resolution (400×300)');
     // Each other member says why it loses to the keeper (the engine's keep-best verdict).
     expect(members[1]!.textContent).toContain('lower resolution (200×150 < 400×300)');
     const buttons = Array.from(el.querySelectorAll('button'));
     buttons.find((b) => b.textContent?.trim() === 'Keep this')!.click();
     buttons.find((b) => b.textContent?.includes('Trash the others'))!.click();
+    buttons.find((b) => b.textContent?.includes('Move others to folder…'))!.click();
     buttons.find((b) => b.textContent?.includes('Not a duplicate'))!.click();
     buttons.find((b) => b.getAttribute('aria-label') === 'Show b.webp in folder')!.click();
-    expect(calls).toEqual(['keep 1', 'trash', 'not', 'show /p/b.webp']);
+    expect(calls).toEqual(['keep 1', 'trash', 'move', 'not', 'show /p/b.webp']);
   });
 
   it('disables the actions of a resolved group and shows what was trashed', () => {
@@ -85,6 +92,7 @@ describe('GroupDetail', () => {
       pending: false,
       onChooseKeeper: () => {},
       onTrashOthers: () => {},
+      onMoveOthers: () => {},
       onNotDuplicate: () => {},
       onShowInFolder: () => {},
     });
@@ -92,6 +100,45 @@ describe('GroupDetail', () => {
     expect(trash.disabled).toBe(true);
     expect(el.querySelectorAll('.member')[1]!.classList.contains('gone')).toBe(true);
     expect(el.textContent).toContain('Others moved to the trash');
+  });
+
+  it('shows where the others were moved, and never offers a reference file as a target', () => {
+    const withReference: DuplicateGroup = { ...group, members: [...group.members, { ...group.members[1]!, path: '/ref/c.jpg', reference: true }] };
+    const el = render(GroupDetail, {
+      group: withReference,
+      position: '1 of 1',
+      keeper: '/p/a.jpg',
+      resolution: { kind: 'moved' as const, keeper: '/p/a.jpg', moved: ['/p/b.webp'], dest: '/sorted/dupes' },
+      pending: false,
+      onChooseKeeper: () => {},
+      onTrashOthers: () => {},
+      onMoveOthers: () => {},
+      onNotDuplicate: () => {},
+      onShowInFolder: () => {},
+    });
+    const move = Array.from(el.querySelectorAll('button')).find((b) => b.textContent?.includes('Move others to folder…'))!;
+    expect(move.disabled).toBe(true);
+    const members = el.querySelectorAll('.member');
+    expect(el.textContent).toContain('Others moved to dupes');
+    expect(members[1]!.querySelector('.flag')?.textContent).toBe('Moved');
+    expect(members[2]!.classList.contains('gone')).toBe(false);
+    expect(members[2]!.textContent).toContain('Reference folder: never trashed or moved');
+  });
+});
+
+describe('HitGrid', () => {
+  it('shows each hit with its tier badge next to its score', () => {
+    const el = render(HitGrid, {
+      hits: [
+        { path: '/p/a.jpg', score: 100, cosine: 1, tier: 'exact' as const, thumb: 'x://a' },
+        { path: '/p/b.jpg', score: 91.25, cosine: 0.95, tier: 'near-duplicate' as const, thumb: 'x://b' },
+        { path: '/p/c.jpg', score: 72, cosine: 0.8, tier: 'similar' as const, thumb: 'x://c' },
+      ],
+      onShowInFolder: () => {},
+    });
+    const verdicts = Array.from(el.querySelectorAll('.hit .verdict')).map((v) => v.textContent?.replace(/\s+/g, ' ').trim());
+    expect(verdicts).toEqual(['Exact 100.0', 'Near 91.3', 'Similar 72.0']);
+    expect(el.querySelectorAll('.hit .badge')[1]!.getAttribute('data-tier')).toBe('near-duplicate');
   });
 });
 

@@ -63,6 +63,8 @@ describe('reviewCommandFor', () => {
     [{ key: 'd' }, { kind: 'trashOthers' }],
     [{ key: 'Delete' }, { kind: 'trashOthers' }],
     [{ key: 'n' }, { kind: 'notDuplicate' }],
+    [{ key: 'm' }, { kind: 'moveOthers' }],
+    [{ key: 'm', metaKey: true }, null],
     [{ key: 'z', ctrlKey: true }, { kind: 'undo' }],
     [{ key: 'z', metaKey: true }, { kind: 'undo' }],
     [{ key: 'z', ctrlKey: true, shiftKey: true }, null],
@@ -77,6 +79,7 @@ describe('reviewCommandFor', () => {
 const member = (path: string, over: Partial<GroupMember> = {}): GroupMember => ({
   path,
   score: 100,
+  match: 'near-duplicate',
   width: 100,
   height: 100,
   bytes: 1000,

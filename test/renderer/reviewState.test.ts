@@ -13,16 +13,22 @@ let dir: string;
 let trashDir: string;
 let effects: ReviewEffects;
 
-/** The shell's resolve/undo semantics on a temp folder: targets move into `.trash`, undo moves them back. */
+/** What the next folder dialog returns (null: the user cancelled). */
+let pickedFolder: string | null = null;
+
+/**
+ * The shell's resolve/undo semantics on a temp folder: trashed targets move into `.trash`, moved ones into the
+ * chosen folder under their own name; undo moves them back.
+ */
 function diskEffects(): ReviewEffects {
   const actions = new Map<string, { moves: [string, string][]; mark?: string }>();
   let next = 0;
   return {
-    async resolve(_keep, targets) {
+    async resolve(_keep, targets, disposal) {
       const moves: [string, string][] = [];
       const result: ActionResult = { actionId: null, done: [], failed: [] };
       for (const p of targets) {
-        const to = join(trashDir, `${next}-${moves.length}-${basename(p)}`);
+        const to = disposal.action === 'move' ? join(disposal.dest, basename(p)) : join(trashDir, `${next}-${moves.length}-${basename(p)}`);
         try {
           await rename(p, to);
           moves.push([p, to]);
@@ -37,6 +43,7 @@ function diskEffects(): ReviewEffects {
       }
       return result;
     },
+    chooseFolder: async () => pickedFolder,
     async markNotDuplicate(paths) {
       const id = `a${next++}`;
       notDuplicates.add(paths.join('|'));
@@ -60,6 +67,7 @@ beforeEach(async () => {
   trashDir = join(dir, '.trash');
   await mkdir(trashDir);
   notDuplicates.clear();
+  pickedFolder = null;
   effects = diskEffects();
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
@@ -75,6 +83,7 @@ async function makeGroups(spec: { tier: Tier; size: number; referenceFirst?: boo
         path,
         bytes: 100 * (m + 1),
         score: 95,
+        match: tier === 'exact' ? 'identical bytes' : tier === 'same-pixels' ? 'same pixels' : tier,
         width: 10,
         height: 10,
         mtimeMs: 0,
@@ -134,6 +143,46 @@ describe('ReviewState', () => {
     expect(existsSync(file('g0-m1.jpg'))).toBe(true);
   });
 
+  it('moves all but the keeper into the chosen folder with m; Ctrl+Z moves them back', async () => {
+    const review = new ReviewState(effects);
+    review.load(await makeGroups([{ tier: 'near-duplicate', size: 3, referenceFirst: true }, { tier: 'exact', size: 2 }]));
+    const sorted = file('sorted');
+    await mkdir(sorted);
+    pickedFolder = sorted;
+    await review.handle(reviewCommandFor({ key: 'm' })!);
+    expect(review.error).toBeNull();
+    // m0 is in a reference folder and m2 is the keeper: only m1 moves.
+    expect(existsSync(file('g0-m1.jpg'))).toBe(false);
+    expect(existsSync(join(sorted, 'g0-m1.jpg'))).toBe(true);
+    expect(existsSync(file('g0-m0.jpg'))).toBe(true);
+    expect(existsSync(file('g0-m2.jpg'))).toBe(true);
+    expect(review.resolutions.get('g0')).toEqual({ kind: 'moved', keeper: file('g0-m2.jpg'), moved: [file('g0-m1.jpg')], dest: sorted });
+    expect(review.notice).toBe(`Moved 1 file to ${sorted}`);
+    expect(review.current?.id).toBe('g1');
+
+    await review.handle(reviewCommandFor({ key: 'z', ctrlKey: true })!);
+    expect(existsSync(file('g0-m1.jpg'))).toBe(true);
+    expect(existsSync(join(sorted, 'g0-m1.jpg'))).toBe(false);
+    expect(review.resolutions.has('g0')).toBe(false);
+    expect(review.current?.id).toBe('g0');
+    expect(review.notice).toBe(`Moved 1 file back from ${sorted}`);
+  });
+
+  it('does nothing when the folder dialog is cancelled, and refuses the folder the files are already in', async () => {
+    const review = new ReviewState(effects);
+    review.load(await makeGroups([{ tier: 'near-duplicate', size: 2 }]));
+    pickedFolder = null;
+    await review.moveOthers();
+    expect(review.resolutions.size).toBe(0);
+    expect(review.canUndo).toBe(false);
+    expect(review.error).toBeNull();
+    pickedFolder = `${dir}/`;
+    await review.moveOthers();
+    expect(review.error).toMatch(/^Choose another folder: g0-m0\.jpg is already in /);
+    expect(existsSync(file('g0-m0.jpg'))).toBe(true);
+    expect(review.resolutions.size).toBe(0);
+  });
+
   it('keeps state unchanged and shows the error when the trash fails', async () => {
     const review = new ReviewState(effects);
     const groups = await makeGroups([{ tier: 'near-duplicate', size: 2 }]);
@@ -157,7 +206,7 @@ describe('ReviewState', () => {
     review.chooseKeeper(0); // a choice the bulk "as suggested" must not follow
     // The shell's resolveAll makes one action of every group's targets.
     await review.resolveAll(plan.groupIds, () =>
-      effects.resolve('', review.visible.flatMap((g) => review.suggestedTargetsOf(g))),
+      effects.resolve('', review.visible.flatMap((g) => review.suggestedTargetsOf(g)), { action: 'trash' }),
     );
     expect(existsSync(file('g0-m2.jpg'))).toBe(true);
     expect(existsSync(file('g0-m0.jpg'))).toBe(false);

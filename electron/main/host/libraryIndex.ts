@@ -22,6 +22,7 @@ import { loadOrFindNeighbors, type NeighborLoad } from '../../engine/similarity/
 import { actionTargets, buildReport, type DuplicateReport, type ReportGroup } from '../../engine/similarity/report.js';
 import { cosineToScore } from '../../engine/similarity/threshold.js';
 import { thumbUrl, type DuplicateGroup, type Tier } from '../../shared/contract.js';
+import { matchToKeeper } from './matchToKeeper.js';
 
 interface Loaded {
   /** Every ok file of the catalog (trashed ones removed as they go). */
@@ -182,6 +183,12 @@ export class LibraryIndex {
   /** A report group as the contract shows it: scores against the keeper, the engine's reasons, reclaimable bytes. */
   toContractGroup(group: ReportGroup, fileOf: ReadonlyMap<string, LibraryFile>): DuplicateGroup {
     const keeper = fileOf.get(group.keep);
+    const keeperMember = group.members.find((m) => m.isKeeper);
+    const facts = (match: ReportGroup['members'][number]['match'], file: LibraryFile | undefined) => ({
+      match,
+      contentHash: file?.contentHash ?? null,
+      pixelHash: file?.pixelHash ?? null,
+    });
     const targets = new Set(actionTargets(group).map((m) => m.path));
     const members = group.members.map((m) => {
       const file = fileOf.get(m.path);
@@ -189,6 +196,8 @@ export class LibraryIndex {
       return {
         path: m.path,
         score: m.isKeeper ? 100 : Number.isNaN(cosine) ? m.score : cosine >= 1 ? 100 : cosineToScore(cosine),
+        // Against the keeper, like the score (the engine's label is against the group's representative).
+        match: m.isKeeper || !keeperMember ? m.match : matchToKeeper(facts(m.match, file), facts(keeperMember.match, keeper)),
         width: file?.width ?? null,
         height: file?.height ?? null,
         bytes: file?.size ?? 0,

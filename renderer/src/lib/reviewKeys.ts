@@ -7,6 +7,7 @@ export type ReviewCommand =
   | { kind: 'last' }
   | { kind: 'keep'; index: number }
   | { kind: 'trashOthers' }
+  | { kind: 'moveOthers' }
   | { kind: 'notDuplicate' }
   | { kind: 'undo' };
 
@@ -24,6 +25,7 @@ export const reviewShortcuts: readonly { keys: string[]; action: string }[] = [
   { keys: ['K', '↑'], action: 'Previous group' },
   { keys: ['1–9'], action: 'Choose keeper' },
   { keys: ['D', 'Delete'], action: 'Trash the others' },
+  { keys: ['M'], action: 'Move the others to a folder' },
   { keys: ['N'], action: 'Not a duplicate' },
   { keys: ['Ctrl+Z'], action: 'Undo' },
 ];
@@ -46,6 +48,8 @@ export function reviewCommandFor(e: KeyLike): ReviewCommand | null {
     case 'd':
     case 'Delete':
       return { kind: 'trashOthers' };
+    case 'm':
+      return { kind: 'moveOthers' };
     case 'n':
       return { kind: 'notDuplicate' };
   }

@@ -6,7 +6,7 @@ import { debounce } from '../lib/debounce.js';
 import { messageOf } from './compare.svelte.js';
 import { ReviewState } from './review.svelte.js';
 
-type DuplicatesClient = Pick<Client, 'getGroups' | 'resolveGroup' | 'markNotDuplicate' | 'undo' | 'resolveAll'>;
+type DuplicatesClient = Pick<Client, 'getGroups' | 'resolveGroup' | 'markNotDuplicate' | 'undo' | 'resolveAll' | 'pickFolder'>;
 
 /** Slider drags emit many values; regroup once the hand rests this long. */
 export const REGROUP_DEBOUNCE_MS = 150;
@@ -30,7 +30,8 @@ export class DuplicatesState {
     this.#client = client;
     this.threshold = threshold;
     this.review = new ReviewState({
-      resolve: (keep, targets) => client.resolveGroup({ keep, targets, action: 'trash' }),
+      resolve: (keep, targets, disposal) => client.resolveGroup({ keep, targets, ...disposal }),
+      chooseFolder: async () => (await client.pickFolder({ title: 'Move the other photos to…' })).path,
       markNotDuplicate: async (paths) => (await client.markNotDuplicate({ paths })).actionId,
       undo: (actionId) => client.undo({ actionId }),
     });

@@ -3,23 +3,32 @@
 // destructive step records the action id that undoes it before the UI moves on.
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import type { ActionResult, DuplicateGroup, PathFailure, Tier } from '../../../electron/shared/contract.js';
+import { baseName } from '../lib/format.js';
 import type { ReviewCommand } from '../lib/reviewKeys.js';
 
 export type TierFilter = Tier | 'all';
 
+/** Where resolved files go: the OS trash, or a folder the user chose. */
+export type Disposal = { action: 'trash' } | { action: 'move'; dest: string };
+
 /** The file operations review needs (lib/api.ts binds them to the shell; tests bind them to a temp folder). */
 export interface ReviewEffects {
-  resolve(keep: string, targets: string[]): Promise<ActionResult>;
+  resolve(keep: string, targets: string[], disposal: Disposal): Promise<ActionResult>;
+  /** Asks the user for a folder to move files into; null when they cancelled. */
+  chooseFolder(): Promise<string | null>;
   /** The action id that undoes the mark, or null when the shell cannot undo it. */
   markNotDuplicate(paths: string[]): Promise<string | null>;
   undo(actionId: string): Promise<{ failed: PathFailure[] }>;
 }
 
-export type Resolution = { kind: 'trashed'; keeper: string; trashed: string[] } | { kind: 'notDuplicate' };
+export type Resolution =
+  | { kind: 'trashed'; keeper: string; trashed: string[] }
+  | { kind: 'moved'; keeper: string; moved: string[]; dest: string }
+  | { kind: 'notDuplicate' };
 
 type UndoEntry =
   | { kind: 'keeper'; groupId: string; previous: string | undefined }
-  | { kind: 'trash'; groupIds: string[]; actionId: string; fileCount: number }
+  | { kind: 'files'; disposal: Disposal; groupIds: string[]; actionId: string; fileCount: number }
   | { kind: 'notDuplicate'; groupId: string; actionId: string | null };
 
 export interface BulkPlan {
@@ -43,6 +52,8 @@ export class ReviewState {
   readonly pending = new SvelteSet<string>();
   #undo = $state.raw<readonly UndoEntry[]>([]);
   #queue: Promise<void> = Promise.resolve();
+  /** A second m while the folder dialog is open must not open another. */
+  #choosingFolder = false;
   readonly #effects: ReviewEffects;
 
   readonly visible = $derived(
@@ -75,7 +86,7 @@ export class ReviewState {
     return this.keepers.get(group.id) ?? group.keep;
   }
 
-  /** What "trash the others" would remove: everything but the keeper, and never a reference file. */
+  /** What "trash/move the others" would remove: everything but the keeper, and never a reference file. */
   targetsOf(group: DuplicateGroup): string[] {
     const keeper = this.keeperOf(group);
     return group.members.filter((m) => m.path !== keeper && !m.reference).map((m) => m.path);
@@ -108,16 +119,56 @@ export class ReviewState {
   trashOthers(): Promise<void> {
     const group = this.current;
     if (!group || !this.isOpen(group.id)) return Promise.resolve();
-    const keeper = this.keeperOf(group);
     const targets = this.targetsOf(group);
     if (targets.length === 0) {
       this.notice = 'Nothing to trash: the other files are in reference folders';
       return Promise.resolve();
     }
+    return this.#disposeOthers(group, targets, { action: 'trash' });
+  }
+
+  /** Asks for a folder, then moves every target of the current group into it (one undoable step). */
+  async moveOthers(): Promise<void> {
+    const group = this.current;
+    if (!group || !this.isOpen(group.id)) return;
+    const targets = this.targetsOf(group);
+    if (targets.length === 0) {
+      this.notice = 'Nothing to move: the other files are in reference folders';
+      return;
+    }
+    if (this.#choosingFolder) return;
+    let dest: string | null;
+    this.#choosingFolder = true;
+    try {
+      dest = await this.#effects.chooseFolder();
+    } catch (err) {
+      this.error = `Could not open the folder dialog: ${err instanceof Error ? err.message : String(err)}`;
+      return;
+    } finally {
+      this.#choosingFolder = false;
+    }
+    // The group may have been resolved or regrouped away while the dialog was open.
+    if (dest === null || this.current?.id !== group.id || !this.isOpen(group.id)) return;
+    // Moving into the folder a file already sits in would only rename it.
+    const sameFolder = targets.find((p) => sameDir(dirName(p), dest));
+    if (sameFolder !== undefined) {
+      this.error = `Choose another folder: ${baseName(sameFolder)} is already in ${dest}`;
+      return;
+    }
+    return this.#disposeOthers(group, targets, { action: 'move', dest });
+  }
+
+  #disposeOthers(group: DuplicateGroup, targets: string[], disposal: Disposal): Promise<void> {
+    const keeper = this.keeperOf(group);
     return this.#resolveGroup(group.id, async () => {
-      const result = await this.#effects.resolve(keeper, targets);
-      this.#recordTrash([group.id], result, () => {
-        this.resolutions.set(group.id, { kind: 'trashed', keeper, trashed: result.done });
+      const result = await this.#effects.resolve(keeper, targets, disposal);
+      this.#recordFiles([group.id], disposal, result, () => {
+        this.resolutions.set(
+          group.id,
+          disposal.action === 'trash'
+            ? { kind: 'trashed', keeper, trashed: result.done }
+            : { kind: 'moved', keeper, moved: result.done, dest: disposal.dest },
+        );
       });
     });
   }
@@ -162,7 +213,7 @@ export class ReviewState {
       try {
         const result = await execute();
         const done = new Set(result.done);
-        this.#recordTrash(groupIds, result, () => {
+        this.#recordFiles(groupIds, { action: 'trash' }, result, () => {
           for (const id of groupIds) {
             const g = byId.get(id);
             if (!g) continue;
@@ -186,12 +237,15 @@ export class ReviewState {
         else this.keepers.set(entry.groupId, entry.previous);
         this.#reveal(entry.groupId);
         this.notice = 'Keeper choice undone';
-      } else if (entry.kind === 'trash') {
+      } else if (entry.kind === 'files') {
         const { failed } = await this.#effects.undo(entry.actionId);
         if (failed.length > 0) throw new Error(describeFailures('Could not restore', failed));
         for (const id of entry.groupIds) this.resolutions.delete(id);
         this.#reveal(entry.groupIds[0]!);
-        this.notice = `Restored ${plural(entry.fileCount, 'file')} from the trash`;
+        this.notice =
+          entry.disposal.action === 'trash'
+            ? `Restored ${plural(entry.fileCount, 'file')} from the trash`
+            : `Moved ${plural(entry.fileCount, 'file')} back from ${entry.disposal.dest}`;
       } else {
         if (entry.actionId !== null) await this.#effects.undo(entry.actionId);
         this.resolutions.delete(entry.groupId);
@@ -216,6 +270,8 @@ export class ReviewState {
         return this.chooseKeeper(command.index);
       case 'trashOthers':
         return this.trashOthers();
+      case 'moveOthers':
+        return this.moveOthers();
       case 'notDuplicate':
         return this.markNotDuplicate();
       case 'undo':
@@ -224,13 +280,14 @@ export class ReviewState {
   }
 
   /** A partial success still resolves (and is undoable); the files that failed are named. */
-  #recordTrash(groupIds: string[], result: ActionResult, apply: () => void): void {
+  #recordFiles(groupIds: string[], disposal: Disposal, result: ActionResult, apply: () => void): void {
+    const where = disposal.action === 'trash' ? 'the trash' : disposal.dest;
     if (result.actionId === null || result.done.length === 0) {
-      throw new Error(describeFailures('Nothing was moved to the trash', result.failed));
+      throw new Error(describeFailures(`Nothing was moved to ${where}`, result.failed));
     }
     apply();
-    this.#undo = [...this.#undo, { kind: 'trash', groupIds, actionId: result.actionId, fileCount: result.done.length }];
-    this.notice = `Moved ${plural(result.done.length, 'file')} to the trash`;
+    this.#undo = [...this.#undo, { kind: 'files', disposal, groupIds, actionId: result.actionId, fileCount: result.done.length }];
+    this.notice = `Moved ${plural(result.done.length, 'file')} to ${where}`;
     if (result.failed.length > 0) this.error = describeFailures('Some files were not moved', result.failed);
   }
 
@@ -299,6 +356,18 @@ function describeFailures(head: string, failed: PathFailure[]): string {
   const first = failed[0]!;
   const more = failed.length > 1 ? ` (and ${failed.length - 1} more)` : '';
   return `${head}: ${first.path}: ${first.error}${more}`;
+}
+
+/** The folder part of a path, for either separator (paths come from any OS). */
+function dirName(path: string): string {
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return cut <= 0 ? path.slice(0, cut + 1) : path.slice(0, cut);
+}
+
+/** Folder equality up to trailing separators (a dialog may return `/a/b/`). */
+function sameDir(a: string, b: string): boolean {
+  const trim = (p: string) => (p.length > 1 ? p.replace(/[\\/]+$/, '') : p);
+  return trim(a) === trim(b);
 }
 
 export function plural(n: number, word: string): string {
