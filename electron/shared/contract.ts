@@ -302,7 +302,8 @@ export interface SearchHit {
   path: string;
   score: number;
   cosine: number;
-  tier: Tier;
+  /** null below the similar band. */
+  tier: Tier | null;
   thumb: string;
 }
 

@@ -69,6 +69,23 @@ const waitForDone = (jobs: ReturnType<typeof createJobRegistry>, jobId: string):
     });
   });
 
+/** Handlers over the catalog's real root registry (the library tests add and scan folders). */
+async function libraryHandlers() {
+  const jobs = createJobRegistry(host);
+  const roots = await openRootRegistry(host);
+  const handlers = createHandlers({
+    host,
+    jobs,
+    settings: fakeSettings(DEFAULT_SETTINGS_FOR_TESTS),
+    roots,
+    grants: new Set(),
+    dialogs: { openFiles: async () => [], openFolder: async () => null },
+    shell: { showItemInFolder: () => undefined },
+    app: { version: '0.0.0-test', dataDir: tmp },
+  });
+  return { handlers, jobs };
+}
+
 describe('engine host (worker thread, tiny model)', () => {
   it('reports the device actually used and the model shape', async () => {
     const { handlers } = handlersFor(host);
@@ -149,18 +166,7 @@ describe('engine host (worker thread, tiny model)', () => {
   });
 
   it('scans as a job that pauses in place in the worker, resumes, and keeps the folders in the catalog', async () => {
-    const jobs = createJobRegistry(host);
-    const roots = await openRootRegistry(host);
-    const handlers = createHandlers({
-      host,
-      jobs,
-      settings: fakeSettings(DEFAULT_SETTINGS_FOR_TESTS),
-      roots,
-      grants: new Set(),
-      dialogs: { openFiles: async () => [], openFolder: async () => null },
-      shell: { showItemInFolder: () => undefined },
-      app: { version: '0.0.0-test', dataDir: tmp },
-    });
+    const { handlers, jobs } = await libraryHandlers();
     expect(await handlers.addRoot({ path: photos, reference: true })).toEqual([{ path: photos, reference: true, files: null }]);
     const { jobId } = await handlers.startScan(undefined);
     const done = waitForDone(jobs, jobId);
@@ -191,18 +197,7 @@ describe('engine host (worker thread, tiny model)', () => {
     await Promise.all(
       sources.map((f, i) => sharp(path.join(photos, 'variants', f)).jpeg({ quality: 60 + (i % 30) }).toFile(path.join(fresh, f))),
     );
-    const jobs = createJobRegistry(host);
-    const roots = await openRootRegistry(host);
-    const handlers = createHandlers({
-      host,
-      jobs,
-      settings: fakeSettings(DEFAULT_SETTINGS_FOR_TESTS),
-      roots,
-      grants: new Set(),
-      dialogs: { openFiles: async () => [], openFolder: async () => null },
-      shell: { showItemInFolder: () => undefined },
-      app: { version: '0.0.0-test', dataDir: tmp },
-    });
+    const { handlers, jobs } = await libraryHandlers();
     await handlers.addRoot({ path: fresh, reference: false });
     const { jobId } = await handlers.startScan(undefined);
     const done = waitForDone(jobs, jobId);

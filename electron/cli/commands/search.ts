@@ -58,7 +58,7 @@ export const command: CliCommand = {
       }
       const hits = searchByExample(lib.matrix, lib.rowOfHash, files, query, { top, threshold });
       if (values.json) io.stdout.write(JSON.stringify({ query: image, threshold, results: hits }) + '\n');
-      else io.stdout.write(hits.map((h) => `${h.score.toFixed(1).padStart(5)}  ${h.tier.padEnd(14)} ${h.path}`).join('\n') + '\n');
+      else io.stdout.write(hits.map((h) => `${h.score.toFixed(1).padStart(5)}  ${(h.tier ?? '-').padEnd(14)} ${h.path}`).join('\n') + '\n');
       return ExitCode.ok;
     } finally {
       catalog.close();

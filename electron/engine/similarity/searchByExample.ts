@@ -19,7 +19,8 @@ export interface SearchHit {
   path: string;
   cosine: number;
   score: number;
-  tier: Tier;
+  /** null below the `similar` band: a nearest neighbour, but not alike enough to call similar. */
+  tier: Tier | null;
 }
 
 export function searchByExample<F extends HashedFile>(
@@ -41,11 +42,12 @@ export function searchByExample<F extends HashedFile>(
   for (const { id, sim } of exactQuery(matrix, normalized(query.vector), opts.top + 8)) {
     for (const f of filesOfRow.get(id) ?? []) {
       if (f.path === query.path) continue;
-      const tier: Tier =
+      const tier: Tier | null =
         f.contentHash === query.contentHash ? 'exact'
         : query.pixelHash !== null && f.pixelHash === query.pixelHash ? 'same-pixels'
         : sim >= cut.near ? 'near-duplicate'
-        : 'similar';
+        : sim >= cut.similar ? 'similar'
+        : null;
       hits.push({ path: f.path, cosine: sim, score: tier === 'exact' || tier === 'same-pixels' ? 100 : cosineToScore(sim), tier });
     }
     if (hits.length >= opts.top) break;
