@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ExitCode, UsageError, type CliCommand } from '../command.js';
 import { engineParseOptions, openEngine } from '../engineOptions.js';
-import { expandInputs } from '../expandInputs.js';
+import { expandImageInputs } from '../../engine/scan/expandInputs.js';
 import { progressBar } from '../progressBar.js';
 
 /** Writes and waits when the pipe is full, so a large unpooled run never buffers in memory. */
@@ -28,7 +28,7 @@ export const command: CliCommand = {
       options: { ...engineParseOptions, json: { type: 'boolean' }, 'no-pool': { type: 'boolean' } },
     });
     if (positionals.length === 0) throw new UsageError('embed needs at least one file or folder');
-    const paths = await expandInputs(positionals);
+    const paths = await expandImageInputs(positionals);
     const pooled = !values['no-pool'];
     const engine = await openEngine(values, io);
     const bar = progressBar(io.stderr);

@@ -2,10 +2,8 @@
 // reused, only the missing ones embedded). Both end in the same path: known vectors first, then the engine.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
-import { fdir } from 'fdir';
 import type { Engine } from '../engine.js';
+import { expandImageInputs } from '../scan/expandInputs.js';
 import type { FeatureRow, FeatureSource } from './types.js';
 
 /** What the export needs of an engine (a real one in production and tests; anything with this shape will do). */
@@ -21,27 +19,6 @@ export interface CatalogFeatureReader {
     hash: string;
     vector: Float32Array | null;
   }>;
-}
-
-const imageExtensions = new Set(['.jpg', '.jpeg', '.png', '.webp', '.avif', '.tif', '.tiff', '.gif', '.bmp', '.heic', '.heif']);
-
-/** Files as given (the decoder judges them); folders crawled for image files, sorted; each path once. */
-export async function expandImageInputs(inputs: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const input of inputs) {
-    const isDir = await stat(input).then((s) => s.isDirectory(), () => false);
-    if (!isDir) {
-      out.push(path.resolve(input));
-      continue;
-    }
-    const files = await new fdir()
-      .withFullPaths()
-      .filter((p) => imageExtensions.has(path.extname(p).toLowerCase()))
-      .crawl(path.resolve(input))
-      .withPromise();
-    out.push(...files.sort());
-  }
-  return [...new Set(out)];
 }
 
 /** Content hash used in manifests: `sha256:<hex>` of the file's bytes. */
