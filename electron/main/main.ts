@@ -4,8 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
-import { eventChannel, keepRules, MEDIA_SCHEME, settingsSchema, type ApiEventName, type ApiEvents, type Settings } from '../shared/contract.js';
+import { eventChannel, MEDIA_SCHEME, settingsSchema, type ApiEventName, type ApiEvents } from '../shared/contract.js';
 import { appRequestHandler } from './appProtocol.js';
+import { defaultSettings } from './defaultSettings.js';
 import { createHandlers } from './handlers.js';
 import { startEngineHost } from './host/engineHost.js';
 import { bindIpc } from './ipc.js';
@@ -23,16 +24,6 @@ const PRELOAD = path.join(here, '../preload/preload.cjs');
 const RENDERER_DIR = path.join(here, '../../renderer');
 const DEV_SERVER = !app.isPackaged ? (process.env['LOOKALIKE_DEV_SERVER'] ?? null) : null;
 const log = (line: string): void => console.error(`lookalike: ${line}`);
-
-const DEFAULT_SETTINGS: Settings = {
-  threshold: 90,
-  device: 'auto',
-  threads: null,
-  theme: 'system',
-  moveDest: null,
-  excludeGlobs: [],
-  keepRules: [...keepRules],
-};
 
 // Must run before `ready`: both schemes are standard and secure so CSP and fetch treat them like https.
 protocol.registerSchemesAsPrivileged([
@@ -52,7 +43,7 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   const userData = app.getPath('userData');
-  const settings = await openJsonStore(path.join(userData, 'settings.json'), settingsSchema, DEFAULT_SETTINGS, log);
+  const settings = await openJsonStore(path.join(userData, 'settings.json'), settingsSchema, defaultSettings(), log);
   const windowState = await openJsonStore(path.join(userData, 'window-state.json'), windowStateSchema, DEFAULT_WINDOW_STATE, log);
   const grants = new Set<string>();
 

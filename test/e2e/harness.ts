@@ -17,7 +17,8 @@ import { createJobRegistry, type JobRegistry } from '../../electron/main/jobs.js
 import { openJsonStore } from '../../electron/main/jsonStore.js';
 import { mediaRequestHandler } from '../../electron/main/media/protocol.js';
 import { openRootRegistry } from '../../electron/main/roots.js';
-import { keepRules, settingsSchema, type Settings } from '../../electron/shared/contract.js';
+import { settingsSchema, type Settings } from '../../electron/shared/contract.js';
+import { defaultSettings } from '../../electron/main/defaultSettings.js';
 import { trashWithPackage } from '../../electron/engine/resolve/systemTrash.js';
 import { bundleEntry } from '../main/bundle.js';
 import { tinyModelDir } from '../helpers/models.js';
@@ -117,16 +118,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     callbacks: { trashItem: trashWithPackage },
   });
   const jobs = createJobRegistry(host);
-  const defaults: Settings = {
-    threshold: 90,
-    device: 'cpu',
-    threads: 1,
-    theme: 'system',
-    moveDest: null,
-    excludeGlobs: [],
-    keepRules: [...keepRules],
-    ...opts.settings,
-  };
+  const defaults: Settings = { ...defaultSettings(), device: 'cpu', threads: 1, ...opts.settings };
   const settings = await openJsonStore(path.join(dataDir, 'settings.json'), settingsSchema, defaults);
   // The library folders live in the catalog (<dataDir>/catalog.db), as in the app.
   const roots = await openRootRegistry(host);

@@ -1,20 +1,13 @@
 // In-memory stand-ins for main's stores (the real ones write to userData or go through the worker's catalog);
 // everything else in these tests is real.
 import type { Root, Settings } from '../../electron/shared/contract.js';
-import { keepRules, settingsSchema } from '../../electron/shared/contract.js';
+import { settingsSchema } from '../../electron/shared/contract.js';
+import { defaultSettings } from '../../electron/main/defaultSettings.js';
 import type { RootRef } from '../../electron/main/host/protocol.js';
 import type { JsonStore } from '../../electron/main/jsonStore.js';
 import type { RootRegistry } from '../../electron/main/roots.js';
 
-export const DEFAULT_SETTINGS_FOR_TESTS: Settings = {
-  threshold: 90,
-  device: 'auto',
-  threads: null,
-  theme: 'system',
-  moveDest: null,
-  excludeGlobs: [],
-  keepRules: [...keepRules],
-};
+export const DEFAULT_SETTINGS_FOR_TESTS: Settings = defaultSettings();
 
 export function fakeSettings(initial: Settings): JsonStore<Settings> {
   let value = initial;
