@@ -137,12 +137,13 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     return (await run(tensors, plan)).vectors;
   }
 
-  // Probe shapes once, so front ends can size buffers and exports before any image is embedded.
-  const probe = [new Float32Array(planeSize)];
-  const dim = (await run(probe, pooledPlan)).shape[0]!;
-  const tokenShape = tokenPlan ? (await run(probe, tokenPlan)).shape : [1, dim];
-  const tokens = tokenShape[0]!;
-  const tokenDim = tokenShape[1]!;
+  // Shapes from the session's warm-up run, so front ends can size buffers and exports before any image.
+  const hidden = opened.outputDims['last_hidden_state'];
+  const pooledDims = pooledPlan.pooling === 'cls_token' ? hidden : opened.outputDims[pooledPlan.outputName];
+  if (!pooledDims) throw new ModelFolderError(`the warm-up run gave no ${pooledPlan.outputName} output`);
+  const dim = pooledDims[pooledDims.length - 1]!;
+  const tokens = hidden?.[1] ?? 1;
+  const tokenDim = hidden?.[2] ?? dim;
 
   // embed/export/compare need only the tensor; the scanner's prepare() also hashes the pixels.
   const preprocess = (input: string | Buffer) => preprocessImage(input, model.processor, { maxPixels });

@@ -23,6 +23,8 @@ export interface OpenedSession {
   device: ResolvedDevice;
   /** Why the providers before `device` were skipped, for the user. */
   fallbacks: string[];
+  /** Each output's shape for a batch of one, from the warm-up run. */
+  outputDims: Record<string, readonly number[]>;
 }
 
 const providerName: Record<ResolvedDevice, string> = {
@@ -80,13 +82,21 @@ function sessionOptions(device: ResolvedDevice, opts: SessionOptions): ort.Infer
   };
 }
 
-/** Run once with a batch of one so a provider that creates but cannot execute is caught here, not mid-scan. */
-async function warmUp(session: ort.InferenceSession, inputShape: number[]): Promise<void> {
+/**
+ * Run once with a batch of one so a provider that creates but cannot execute is caught here, not mid-scan.
+ * The run's output shapes are kept: the engine sizes its vectors from them without another run.
+ */
+async function warmUp(session: ort.InferenceSession, inputShape: number[]): Promise<Record<string, readonly number[]>> {
   const size = inputShape.reduce((a, b) => a * b, 1);
   const name = session.inputNames[0];
   if (name === undefined) throw new Error('model has no inputs');
   const out = await session.run({ [name]: new ort.Tensor('float32', new Float32Array(size), inputShape) });
-  for (const t of Object.values(out)) t.dispose();
+  const dims: Record<string, readonly number[]> = {};
+  for (const [output, t] of Object.entries(out)) {
+    dims[output] = [...t.dims];
+    t.dispose();
+  }
+  return dims;
 }
 
 export async function openSession(
@@ -110,8 +120,8 @@ export async function openSession(
     let session: ort.InferenceSession | undefined;
     try {
       session = await ort.InferenceSession.create(onnxPath, sessionOptions(device, opts));
-      await warmUp(session, inputShape);
-      return { session, device, fallbacks };
+      const outputDims = await warmUp(session, inputShape);
+      return { session, device, fallbacks, outputDims };
     } catch (err) {
       await session?.release().catch(() => undefined);
       const reason = `${device}: ${firstLine((err as Error).message)}`;
