@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './helpers/photos.js';
+import { functionSizes, lineCount, sourceFilesUnder } from './support/codeSize.js';
 
 function sourceFiles(dir: string): string[] {
   const abs = path.join(repoRoot, dir);
@@ -48,10 +49,16 @@ function violations(dir: string, allowed: (ref: ImportRef, layer: string | null)
 }
 
 describe('layering', () => {
-  it('the engine imports nothing from the app and never electron', () => {
+  // shared/values.ts is the one exception: the dependency-free value lists the engine's types derive from.
+  const isValues = (spec: string) => /\/shared\/values(\.js)?$/.test(spec);
+  it('the engine imports nothing from the app (but the value lists) and never electron', () => {
     expect(
-      violations('electron/engine', (ref, layer) => ref.spec !== 'electron' && (layer === null || layer === 'engine')),
+      violations('electron/engine', (ref, layer) => ref.spec !== 'electron' && (layer === null || layer === 'engine' || isValues(ref.spec))),
     ).toEqual([]);
+  });
+
+  it('the value lists import nothing at all', () => {
+    expect(importsOf(path.join(repoRoot, 'electron/shared/values.ts'))).toEqual([]);
   });
 
   it('the CLI uses the engine, never electron, main or the renderer', () => {
@@ -79,8 +86,36 @@ describe('layering', () => {
       violations('renderer', (ref, layer) => {
         if (layer === null || layer === 'renderer') return true;
         if (layer !== 'shared') return false;
-        return ref.typeOnly || ref.spec.endsWith('/methods.js') || ref.spec.endsWith('/methods');
+        return ref.typeOnly || ref.spec.endsWith('/methods.js') || ref.spec.endsWith('/methods') || isValues(ref.spec);
       }),
     ).toEqual([]);
+  });
+});
+
+// Small modules and short functions (issue: one library core): limits a reviewer can hold in their head.
+describe('size', () => {
+  const MAX_FILE_LINES = 350;
+  const MAX_FUNCTION_LINES = 60;
+  const MAX_MAIN_LINES = 1600;
+  const files = [...sourceFilesUnder(repoRoot, 'electron'), ...sourceFilesUnder(repoRoot, 'renderer')];
+  const rel = (f: string) => path.relative(repoRoot, f);
+
+  it(`no file in electron/ or renderer/ is over ${MAX_FILE_LINES} lines`, () => {
+    expect(files.filter((f) => lineCount(f) > MAX_FILE_LINES).map((f) => `${rel(f)}: ${lineCount(f)}`)).toEqual([]);
+  });
+
+  it(`no function is over ${MAX_FUNCTION_LINES} lines`, () => {
+    const long = files.flatMap(functionSizes).filter((s) => s.lines > MAX_FUNCTION_LINES);
+    expect(long.map((s) => `${rel(s.file)}:${s.line} ${s.name} (${s.lines} lines)`)).toEqual([]);
+  });
+
+  it(`electron/main holds at most ${MAX_MAIN_LINES} lines`, () => {
+    const total = sourceFilesUnder(repoRoot, 'electron/main').reduce((n, f) => n + lineCount(f), 0);
+    expect(total).toBeLessThanOrEqual(MAX_MAIN_LINES);
+  });
+
+  it('the measure sees a long function (it can fail)', () => {
+    const sizes = functionSizes(path.join(repoRoot, 'test/support/codeSize.ts'));
+    expect(sizes.find((s) => s.name === 'functionSizes')?.lines).toBeGreaterThan(10);
   });
 });

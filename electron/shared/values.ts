@@ -1,0 +1,89 @@
+// Every value list of the product, defined once and dependency-free: the engine's types derive from these, the
+// contract's schemas validate against them, and the renderer imports them as values (this file is the one module
+// of the app the engine may import, because it imports nothing itself). Add a value here and every layer sees it.
+
+/** What the user asks for. `auto` tries this platform's GPU providers, then the CPU. */
+export const deviceChoices = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const;
+export type DeviceChoice = (typeof deviceChoices)[number];
+/** The execution provider a session actually runs on. */
+export type ResolvedDevice = Exclude<DeviceChoice, 'auto'>;
+
+/** transformers.js' dtype names (their files in `onnx/`: model.onnx, model_fp16.onnx, model_quantized.onnx). */
+export const modelDtypes = ['fp32', 'fp16', 'q8'] as const;
+export type ModelDtype = (typeof modelDtypes)[number];
+
+/** The grouping tiers, strongest first: same bytes, same decoded pixels, ≥ the threshold, the band below it. */
+export const tiers = ['exact', 'same-pixels', 'near-duplicate', 'similar'] as const;
+export type Tier = (typeof tiers)[number];
+
+/**
+ * Why a member is in its group, for people: the tier, with the two same-pixels grounds told apart (equal decoded
+ * pixels, or the same picture with a different EXIF orientation). Strongest first.
+ */
+export const matchReasons = ['identical bytes', 'same pixels', 'same pixels (EXIF-rotated copy)', 'near-duplicate', 'similar'] as const;
+export type MatchReason = (typeof matchReasons)[number];
+
+/**
+ * The keep-best rules in the default order: the first rule that tells two copies apart picks the keeper (a file in
+ * a reference folder always wins first; the shortest path is the last resort).
+ */
+export const keepRules = ['resolution', 'fileSize', 'format', 'captureTime', 'folder', 'pathLength'] as const;
+export type KeepRule = (typeof keepRules)[number];
+
+export const resolveActions = ['trash', 'move'] as const;
+export type ResolveAction = (typeof resolveActions)[number];
+
+export const featureFormats = ['npy', 'safetensors', 'csv', 'jsonl'] as const;
+export type FeatureFormat = (typeof featureFormats)[number];
+export const featureDtypes = ['float32', 'float16'] as const;
+export type FeatureDtype = (typeof featureDtypes)[number];
+export const resultFormats = ['csv', 'json'] as const;
+export type ResultFormat = (typeof resultFormats)[number];
+
+export const themes = ['system', 'light', 'dark'] as const;
+export type Theme = (typeof themes)[number];
+
+/** Every long job the engine runs; each has the one job model below. */
+export const jobKinds = ['scan', 'exportFeatures', 'downloadModel'] as const;
+export type JobKind = (typeof jobKinds)[number];
+/** The one job state model: queued → running ⇄ paused → done | failed | cancelled. */
+export const jobStates = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
+export type JobState = (typeof jobStates)[number];
+
+/**
+ * File extensions the crawler considers (content decides after that: the scanner sniffs the first bytes, so a
+ * text file named .jpg or an SVG never reaches a decoder). SVG is absent on purpose: rendering it could fetch URLs
+ * or read local files. BMP is listed so such files are reported with a reason rather than silently ignored.
+ */
+export const photoExtensions = ['.jpg', '.jpeg', '.jpe', '.png', '.webp', '.avif', '.tif', '.tiff', '.gif', '.bmp', '.heic', '.heif'] as const;
+
+/** The near-duplicate threshold a first run uses, on the 0–100 scale (see engine/similarity/threshold.ts). */
+export const DEFAULT_THRESHOLD = 93;
+
+/** Exit codes of the `lookalike` CLI. `internal` is a bug: the message asks for a report. */
+export const exitCodes = { ok: 0, someFailed: 1, usage: 2, internal: 70 } as const;
+
+const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
+
+/**
+ * 1536 → "1.5 KB". Binary multiples (1024), as Windows Explorer, GNOME Files and `du -h` count, so a size the app
+ * shows matches what the user's file manager shows on those systems; one rule for the CLI, the app and reasons.
+ */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  return `${value.toFixed(digits)} ${BYTE_UNITS[unit]}`;
+}
+
+/**
+ * What went wrong, as a code both front ends map once: the CLI to an exit code, the app to an API error.
+ * `internal` is a bug (an error nobody threw on purpose).
+ */
+export const errorCodes = ['invalid-request', 'forbidden', 'not-found', 'no-model', 'unavailable', 'conflict', 'cancelled', 'failed', 'internal'] as const;
+export type ErrorCode = (typeof errorCodes)[number];
