@@ -11,6 +11,7 @@ export function defaultSettings(): Settings {
     theme: 'system',
     moveDest: null,
     excludeGlobs: [],
+    preferFolders: [],
     keepRules: [...keepRules],
   };
 }

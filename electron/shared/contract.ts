@@ -7,44 +7,15 @@
 // - Everything crossing IPC is structured-clone data: plain objects, arrays, numbers, strings, null.
 // The renderer imports TYPES from here (and may import the small constants); it never needs zod at run time.
 import { z } from 'zod';
-import type { DeviceChoice, JobProgress, ModelDtype, PoolingSource, ResolvedDevice } from '../engine/types.js';
+import type { JobProgress, ModelDtype, PoolingSource, ResolvedDevice } from '../engine/types.js';
 import type { ApiEventName, ApiMethod } from './methods.js';
 
 export * from './methods.js';
 
-// ---------------------------------------------------------------------------------------------------------------
-// Value lists (each checked against its engine type below, so the two cannot drift).
-
-export const deviceChoices = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const;
-/** The engine's grouping tiers: exact (same bytes), same-pixels, near-duplicate (≥ threshold), similar (band below). */
-export const tiers = ['exact', 'same-pixels', 'near-duplicate', 'similar'] as const;
-export type Tier = (typeof tiers)[number];
-/**
- * Why the engine put a member in its group, for people: the tier, with the two same-pixels grounds told apart
- * (equal decoded pixels, or the same picture with a different EXIF orientation).
- */
-export const matchReasons = ['identical bytes', 'same pixels', 'same pixels (EXIF-rotated copy)', 'near-duplicate', 'similar'] as const;
-export type MatchReason = (typeof matchReasons)[number];
-export const resolveActions = ['trash', 'move'] as const;
-export type ResolveAction = (typeof resolveActions)[number];
-export const featureFormats = ['npy', 'safetensors', 'csv', 'jsonl'] as const;
-export const featureDtypes = ['float32', 'float16'] as const;
-export const resultFormats = ['csv', 'json'] as const;
-export const themes = ['system', 'light', 'dark'] as const;
-export const jobKinds = ['scan', 'exportFeatures', 'downloadModel'] as const;
-/**
- * The keep-best rules, in the engine's default order: the first rule that tells two copies apart picks the keeper
- * (a file in a reference folder always wins first; the shortest path is always the last resort).
- */
-export const keepRules = ['resolution', 'fileSize', 'format', 'captureTime', 'folder', 'pathLength'] as const;
-export type KeepRule = (typeof keepRules)[number];
-export type JobKind = (typeof jobKinds)[number];
-
+// Value lists live in values.ts (dependency-free: the engine, the renderer and the schemas below share them).
+export * from './values.js';
+import { deviceChoices, featureDtypes, featureFormats, keepRules, resolveActions, resultFormats, themes, tiers, type ErrorCode, type JobKind, type JobState, type Tier, type MatchReason, type KeepRule } from './values.js';
 export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const deviceChoicesMatchEngine: Same<(typeof deviceChoices)[number], DeviceChoice> = true;
-void deviceChoicesMatchEngine;
-// Tiers, match reasons and keep rules are checked against the engine's in electron/main/host/contractMatchesEngine.ts: importing
-// the similarity modules here, even as types, would pull the engine's whole module graph into the renderer's build.
 
 // ---------------------------------------------------------------------------------------------------------------
 // Request schemas.
@@ -79,6 +50,8 @@ export const settingsSchema = z.strictObject({
     .min(1)
     .max(keepRules.length)
     .refine((rules) => new Set(rules).size === rules.length, 'a keep rule appears twice'),
+  /** Folders in order of preference for the `folder` keep rule (a copy in an earlier one is kept). */
+  preferFolders: z.array(absolutePath).max(100),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -207,7 +180,6 @@ export interface JobStarted {
   jobId: string;
 }
 
-export type JobState = 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
 
 export interface JobInfo {
   jobId: string;
@@ -465,7 +437,7 @@ export interface LookalikeBridge extends ApiClient {
 }
 
 /** How main reports a failed call: the preload rethrows it as an Error whose message is `message`. */
-export type ApiErrorCode = 'invalid-request' | 'forbidden' | 'not-found' | 'no-model' | 'unavailable' | 'failed';
+export type ApiErrorCode = ErrorCode;
 export interface ApiErrorPayload {
   code: ApiErrorCode;
   message: string;
