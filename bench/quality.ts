@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createEngine } from '../electron/engine/engine.js';
-import { DEFAULT_SEED, GENERATOR_MANIFEST, generateVitModel } from '../electron/engine/model/generate.js';
+import { DEFAULT_SEED, GENERATOR_MANIFEST, generateVitModel } from '../scripts/model-generator/generate.js';
 import { ContentHasher } from '../electron/engine/scan/hash.js';
 import { packEmbeddings } from '../electron/engine/similarity/embeddingMatrix.js';
 import { exactTopK } from '../electron/engine/similarity/exactTopK.js';

@@ -1,7 +1,7 @@
 // Writes a generated ViT model folder: node dist/scripts/generate-model.js --preset base --out DIR [--seed N]
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { DEFAULT_SEED, generateVitModel, isVitPreset } from '../electron/engine/model/generate.js';
+import { DEFAULT_SEED, generateVitModel, isVitPreset } from './model-generator/generate.js';
 
 const USAGE = 'usage: generate-model --preset tiny|base --out DIR [--seed N]';
 

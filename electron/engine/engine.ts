@@ -3,19 +3,20 @@
 // onnxruntime session), postprocess (pooling). Pure Node: never imports electron.
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { loadModelFolder, ModelFolderError, type ModelFolder } from './model/modelFolder.js';
-import { openSession, type GraphOptimization } from './model/session.js';
+import { LookalikeError } from './errors.js';
+import { loadModelFolder, type ModelFolder } from './model/modelFolder.js';
+import { openSession, type GraphOptimization, type OpenedSession } from './model/session.js';
 import { readModelProvenance } from './models/provenance.js';
 import { orderedMap } from './pipeline/orderedMap.js';
 import { planOutput, splitBatch, type OutputPlan } from './pipeline/pooling.js';
 import { ProgressMeter } from './pipeline/progress.js';
-import { preprocessImage, type DecodedImage } from './preprocess/index.js';
-import { pixelHash } from './preprocess/index.js';
+import { pixelHash, preprocessImage, type DecodedImage } from './preprocess/index.js';
 import { pixelThumb } from './similarity/pixelThumb.js';
 import type {
   DeviceChoice,
   EmbedItem,
   JobOptions,
+  JobProgress,
   ModelDtype,
   ModelProvenance,
   PoolingSource,
@@ -74,51 +75,106 @@ export interface Engine {
   close(): Promise<void>;
 }
 
+/** A model that cannot be used as it is: the folder the user pointed at is the problem. */
+const modelError = (message: string): LookalikeError => new LookalikeError('invalid-request', message);
+
 function fixedInputSize(p: ProcessorConfig): { height: number; width: number } {
   if (p.doCenterCrop && p.cropSize) return p.cropSize;
   if ('height' in p.size) return p.size;
-  throw new ModelFolderError('the processor resizes by shortest edge without a center crop: variable input sizes are not supported');
+  throw modelError('the processor resizes by shortest edge without a center crop: variable input sizes are not supported');
 }
+
+type InputSize = { height: number; width: number };
+type Preprocess = (input: string | Buffer) => Promise<{ tensor: Float32Array; decoded: DecodedImage }>;
 
 export async function createEngine(config: EngineConfig): Promise<Engine> {
   const model = await loadModelFolder(config.modelDir, config.dtype ?? 'fp32');
   const inputSize = fixedInputSize(model.processor);
-  const threads = config.threads ?? os.availableParallelism();
   const opened = await openSession(model.onnxPath, [1, 3, inputSize.height, inputSize.width], {
     device: config.device ?? 'auto',
-    threads,
+    threads: config.threads ?? os.availableParallelism(),
     // 'extended' measured ~5% faster than 'all' on ViT-B/16 here (npm run bench -- engine), and never slower.
     graphOptimization: config.graphOptimization ?? 'extended',
     log: config.log,
   });
-  const session = opened.session;
-  const inputName = session.inputNames.includes('pixel_values') ? 'pixel_values' : session.inputNames[0];
-  if (inputName === undefined) throw new ModelFolderError('the ONNX model has no input');
-  const pooledPlan = planOutput(session.outputNames, true);
-  const tokenPlan: OutputPlan | null = session.outputNames.includes('last_hidden_state')
-    ? planOutput(session.outputNames, false)
-    : null;
+  const shapes = outputShapes(opened);
   // The model manager's manifest names a downloaded model and its revision; other folders are hashed once.
   const provenance: ModelProvenance = await readModelProvenance(model.dir, {
     preprocessVersion: PREPROCESS_VERSION,
     dtype: model.dtype,
     processor: model.processor,
   });
-  const planeSize = 3 * inputSize.height * inputSize.width;
+  const runner = new SessionRunner(opened.session, inputSize);
+  // embed/export/compare need only the tensor; the scanner's prepare() also hashes the pixels.
   const maxPixels = config.maxPixels;
-  const batchSize = Math.max(1, config.batchSize ?? 4);
+  const preprocess: Preprocess = (input) => preprocessImage(input, model.processor, { maxPixels });
+  const core: EngineCore = { preprocess, runner, shapes, batchSize: Math.max(1, config.batchSize ?? 4) };
+  return {
+    model,
+    provenance,
+    device: opened.device,
+    deviceFallbacks: opened.fallbacks,
+    pooling: shapes.pooledPlan.pooling as PoolingSource,
+    dim: shapes.dim,
+    tokens: shapes.tokens,
+    tokenDim: shapes.tokenDim,
+    inputSize,
+    batchSize: core.batchSize,
+    prepare: (input, label) => prepare(preprocess, input, label),
+    runBatch: (tensors, opts) => runBatch(core, tensors, opts),
+    embedFiles: (paths, opts) => embedFiles(core, paths, opts),
+    embedOne: (input, opts) => embedOne(core, input, opts),
+    close: () => runner.close(),
+  };
+}
 
-  // Runs are serialised: one session, and onnxruntime already uses every core for one run.
-  let queue: Promise<unknown> = Promise.resolve();
-  function run(tensors: readonly Float32Array[], plan: OutputPlan): Promise<{ vectors: Float32Array[]; shape: number[] }> {
+/** Which outputs give pooled and token features, and their sizes, from the session's warm-up run. */
+interface OutputShapes {
+  pooledPlan: OutputPlan;
+  tokenPlan: OutputPlan | null;
+  dim: number;
+  tokens: number;
+  tokenDim: number;
+}
+
+/** Shapes from the session's warm-up run, so front ends can size buffers and exports before any image. */
+function outputShapes(opened: OpenedSession): OutputShapes {
+  const outputNames = opened.session.outputNames;
+  const pooledPlan = planOutput(outputNames, true);
+  const tokenPlan = outputNames.includes('last_hidden_state') ? planOutput(outputNames, false) : null;
+  const hidden = opened.outputDims['last_hidden_state'];
+  const pooledDims = pooledPlan.pooling === 'cls_token' ? hidden : opened.outputDims[pooledPlan.outputName];
+  if (!pooledDims) throw modelError(`the warm-up run gave no ${pooledPlan.outputName} output`);
+  const dim = pooledDims[pooledDims.length - 1]!;
+  return { pooledPlan, tokenPlan, dim, tokens: hidden?.[1] ?? 1, tokenDim: hidden?.[2] ?? dim };
+}
+
+/** The one session, run one batch at a time: onnxruntime already uses every core for one run. */
+class SessionRunner {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly inputName: string;
+  private readonly planeSize: number;
+
+  constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly inputSize: InputSize,
+  ) {
+    const inputName = session.inputNames.includes('pixel_values') ? 'pixel_values' : session.inputNames[0];
+    if (inputName === undefined) throw modelError('the ONNX model has no input');
+    this.inputName = inputName;
+    this.planeSize = 3 * inputSize.height * inputSize.width;
+  }
+
+  run(tensors: readonly Float32Array[], plan: OutputPlan): Promise<{ vectors: Float32Array[]; shape: number[] }> {
+    const { planeSize, inputSize } = this;
     const batch = new Float32Array(planeSize * tensors.length);
     tensors.forEach((t, i) => {
       if (t.length !== planeSize) throw new Error(`tensor ${i} has ${t.length} values, expected ${planeSize}`);
       batch.set(t, i * planeSize);
     });
-    const result = queue.then(async () => {
+    const result = this.queue.then(async () => {
       const input = new ort.Tensor('float32', batch, [tensors.length, 3, inputSize.height, inputSize.width]);
-      const out = await session.run({ [inputName!]: input }, [plan.outputName]);
+      const out = await this.session.run({ [this.inputName]: input }, [plan.outputName]);
       const t = out[plan.outputName]!;
       try {
         return splitBatch(t.data as Float32Array, t.dims, plan);
@@ -126,113 +182,114 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
         t.dispose();
       }
     });
-    queue = result.catch(() => undefined);
+    this.queue = result.catch(() => undefined);
     return result;
   }
 
-  async function runBatch(tensors: readonly Float32Array[], opts: { pooled?: boolean } = {}): Promise<Float32Array[]> {
-    const plan = opts.pooled === false ? tokenPlan : pooledPlan;
-    if (!plan) throw new Error('this model has no last_hidden_state output, so unpooled features are unavailable');
-    if (tensors.length === 0) return [];
-    return (await run(tensors, plan)).vectors;
+  async close(): Promise<void> {
+    await this.queue;
+    await this.session.release();
   }
+}
 
-  // Shapes from the session's warm-up run, so front ends can size buffers and exports before any image.
-  const hidden = opened.outputDims['last_hidden_state'];
-  const pooledDims = pooledPlan.pooling === 'cls_token' ? hidden : opened.outputDims[pooledPlan.outputName];
-  if (!pooledDims) throw new ModelFolderError(`the warm-up run gave no ${pooledPlan.outputName} output`);
-  const dim = pooledDims[pooledDims.length - 1]!;
-  const tokens = hidden?.[1] ?? 1;
-  const tokenDim = hidden?.[2] ?? dim;
+/** What the engine's methods share once the model is loaded. */
+interface EngineCore {
+  preprocess: Preprocess;
+  runner: SessionRunner;
+  shapes: OutputShapes;
+  batchSize: number;
+}
 
-  // embed/export/compare need only the tensor; the scanner's prepare() also hashes the pixels.
-  const preprocess = (input: string | Buffer) => preprocessImage(input, model.processor, { maxPixels });
-
-  async function prepare(input: string | Buffer, label?: string): Promise<PreparedImage> {
-    const { tensor, decoded } = await preprocess(input);
-    return {
-      path: label ?? (typeof input === 'string' ? input : '<buffer>'),
-      tensor,
-      decoded,
-      pixelHash: await pixelHash(decoded.rgb),
-      // From the RGB already decoded: a box filter over it costs a few ms, a second decode would not.
-      pixelThumb: pixelThumb(decoded.rgb),
-    };
-  }
-
-  async function* embedFiles(paths: readonly string[], opts: EmbedOptions = {}): AsyncGenerator<EmbedItem> {
-    const pooled = opts.pooled !== false;
-    const meter = new ProgressMeter(paths.length);
-    const report = (current: string | null) => opts.onProgress?.(meter.snapshot(current));
-    // Failures wait in line with the images around them, so results come out in input order.
-    type Ready = { path: string; tensor: Float32Array };
-    let pending: (Ready | { path: string; error: string })[] = [];
-    let pendingOk = 0;
-    const flush = async function* (): AsyncGenerator<EmbedItem> {
-      if (pending.length === 0) return;
-      const items = pending;
-      pending = [];
-      pendingOk = 0;
-      const ready = items.filter((p): p is Ready => 'tensor' in p);
-      let vectors: Float32Array[] = [];
-      let runError: string | null = null;
-      try {
-        vectors = await runBatch(ready.map((p) => p.tensor), { pooled });
-      } catch (err) {
-        runError = `inference failed: ${(err as Error).message}`;
-      }
-      let k = 0;
-      for (const p of items) {
-        if (!('tensor' in p)) {
-          meter.fail();
-          yield { path: p.path, ok: false, error: p.error };
-        } else if (runError !== null) {
-          meter.fail();
-          yield { path: p.path, ok: false, error: runError };
-        } else {
-          meter.succeed();
-          yield { path: p.path, ok: true, embedding: vectors[k++]!, shape: pooled ? [dim] : [tokens, tokenDim] };
-        }
-      }
-      report(items[items.length - 1]!.path);
-    };
-    // Decode ahead while the session runs: prepare() is mostly async (sharp on libuv threads).
-    const prepared = orderedMap(paths, async (p) => ({ path: p, tensor: (await preprocess(p)).tensor }), {
-      concurrency: Math.max(2, batchSize * 2),
-      signal: opts.signal,
-    });
-    for await (const r of prepared) {
-      if (opts.signal?.aborted) return;
-      pending.push(r.ok ? r.value : { path: r.input, error: r.error });
-      if (r.ok && ++pendingOk >= batchSize) yield* flush();
-    }
-    if (!opts.signal?.aborted) yield* flush();
-  }
-
-  async function embedOne(input: string | Buffer, opts: { pooled?: boolean } = {}): Promise<Float32Array> {
-    const { tensor } = await preprocess(input);
-    const [v] = await runBatch([tensor], opts);
-    return v!;
-  }
-
+async function prepare(preprocess: Preprocess, input: string | Buffer, label?: string): Promise<PreparedImage> {
+  const { tensor, decoded } = await preprocess(input);
   return {
-    model,
-    provenance,
-    device: opened.device,
-    deviceFallbacks: opened.fallbacks,
-    pooling: pooledPlan.pooling as PoolingSource,
-    dim,
-    tokens,
-    tokenDim,
-    inputSize,
-    batchSize,
-    prepare,
-    runBatch,
-    embedFiles,
-    embedOne,
-    close: async () => {
-      await queue;
-      await session.release();
-    },
+    path: label ?? (typeof input === 'string' ? input : '<buffer>'),
+    tensor,
+    decoded,
+    pixelHash: await pixelHash(decoded.rgb),
+    // From the RGB already decoded: a box filter over it costs a few ms, a second decode would not.
+    pixelThumb: pixelThumb(decoded.rgb),
   };
+}
+
+async function runBatch(core: EngineCore, tensors: readonly Float32Array[], opts: { pooled?: boolean } = {}): Promise<Float32Array[]> {
+  const plan = opts.pooled === false ? core.shapes.tokenPlan : core.shapes.pooledPlan;
+  if (!plan) throw modelError('this model has no last_hidden_state output, so unpooled features are unavailable');
+  if (tensors.length === 0) return [];
+  return (await core.runner.run(tensors, plan)).vectors;
+}
+
+async function embedOne(core: EngineCore, input: string | Buffer, opts: { pooled?: boolean } = {}): Promise<Float32Array> {
+  const { tensor } = await core.preprocess(input);
+  const [v] = await runBatch(core, [tensor], opts);
+  return v!;
+}
+
+async function* embedFiles(core: EngineCore, paths: readonly string[], opts: EmbedOptions = {}): AsyncGenerator<EmbedItem> {
+  const pending = new PendingBatch(core, opts.pooled !== false, new ProgressMeter(paths.length), opts.onProgress);
+  // Decode ahead while the session runs: prepare() is mostly async (sharp on libuv threads).
+  const prepared = orderedMap(paths, async (p) => ({ path: p, tensor: (await core.preprocess(p)).tensor }), {
+    concurrency: Math.max(2, core.batchSize * 2),
+    signal: opts.signal,
+  });
+  for await (const r of prepared) {
+    if (opts.signal?.aborted) return;
+    pending.push(r.ok ? r.value : { path: r.input, error: r.error });
+    if (r.ok && pending.readyCount >= core.batchSize) yield* pending.flush();
+  }
+  if (!opts.signal?.aborted) yield* pending.flush();
+}
+
+type Ready = { path: string; tensor: Float32Array };
+type Pending = Ready | { path: string; error: string };
+
+/** Images waiting for the next run. Failures wait in line with the images around them, so results keep input order. */
+class PendingBatch {
+  private items: Pending[] = [];
+  /** How many of the items have a tensor to run. */
+  readyCount = 0;
+
+  constructor(
+    private readonly core: EngineCore,
+    private readonly pooled: boolean,
+    private readonly meter: ProgressMeter,
+    private readonly onProgress: ((progress: JobProgress) => void) | undefined,
+  ) {}
+
+  push(item: Pending): void {
+    this.items.push(item);
+    if ('tensor' in item) this.readyCount++;
+  }
+
+  /** Runs what is waiting and yields every item, in order, then reports progress. */
+  async *flush(): AsyncGenerator<EmbedItem> {
+    if (this.items.length === 0) return;
+    const items = this.items;
+    this.items = [];
+    this.readyCount = 0;
+    const { vectors, runError } = await this.run(items.filter((p): p is Ready => 'tensor' in p));
+    const { dim, tokens, tokenDim } = this.core.shapes;
+    let k = 0;
+    for (const p of items) {
+      if (!('tensor' in p)) {
+        this.meter.fail();
+        yield { path: p.path, ok: false, error: p.error };
+      } else if (runError !== null) {
+        this.meter.fail();
+        yield { path: p.path, ok: false, error: runError };
+      } else {
+        this.meter.succeed();
+        yield { path: p.path, ok: true, embedding: vectors[k++]!, shape: this.pooled ? [dim] : [tokens, tokenDim] };
+      }
+    }
+    this.onProgress?.(this.meter.snapshot(items[items.length - 1]!.path));
+  }
+
+  private async run(ready: Ready[]): Promise<{ vectors: Float32Array[]; runError: string | null }> {
+    try {
+      return { vectors: await runBatch(this.core, ready.map((p) => p.tensor), { pooled: this.pooled }), runError: null };
+    } catch (err) {
+      return { vectors: [], runError: `inference failed: ${(err as Error).message}` };
+    }
+  }
 }

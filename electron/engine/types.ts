@@ -1,13 +1,10 @@
 // Types shared across the engine's modules and its front ends (CLI, Electron host).
 // This file holds types only, so any layer may import it without pulling in code.
 
-/** What the user asks for. `auto` tries this platform's GPU providers, then CPU. */
-export type DeviceChoice = 'auto' | 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
-/** The execution provider a session actually runs on. */
-export type ResolvedDevice = Exclude<DeviceChoice, 'auto'>;
+import type { ModelDtype } from '../shared/values.js';
 
-/** transformers.js' dtype names and their file suffixes in `onnx/`. */
-export type ModelDtype = 'fp32' | 'fp16' | 'q8';
+// The device and dtype lists are defined once, with the product's other value lists, in shared/values.ts.
+export type { DeviceChoice, ResolvedDevice, ModelDtype } from '../shared/values.js';
 
 /** Where the pooled vector came from (HF raises for `cls`; we say so instead). */
 export type PoolingSource = 'pooler_output' | 'image_embeds' | 'cls_token';

@@ -42,9 +42,9 @@ describe('device selection', () => {
 
   it('a provider this build lacks is a clear error, not a silent CPU run', async () => {
     const other = process.platform === 'win32' ? 'coreml' : 'dml';
-    await expect(createEngine({ modelDir: await tinyModelDir(), device: other })).rejects.toThrow(
-      new RegExp(`cannot use device ${other}`),
-    );
+    const run = createEngine({ modelDir: await tinyModelDir(), device: other });
+    await expect(run).rejects.toThrow(new RegExp(`cannot use device ${other}`));
+    await expect(run).rejects.toMatchObject({ code: 'unavailable' });
   });
 
   it.skipIf(!hasLavapipe)(

@@ -121,12 +121,14 @@ describe('createEngine on the tiny generated ViT', () => {
 
 describe('createEngine errors', () => {
   it('names a missing model folder', async () => {
-    await expect(createEngine({ modelDir: path.join(tmp, 'nope'), device: 'cpu' })).rejects.toThrow(/model folder not found/);
+    const run = createEngine({ modelDir: path.join(tmp, 'nope'), device: 'cpu' });
+    await expect(run).rejects.toThrow(/model folder not found/);
+    await expect(run).rejects.toMatchObject({ code: 'invalid-request' });
   });
 
   it('names a missing dtype file and lists the ones there are', async () => {
-    await expect(createEngine({ modelDir: await tinyModelDir(), device: 'cpu', dtype: 'q8' })).rejects.toThrow(
-      /no q8 ONNX file.*available dtypes: fp32/,
-    );
+    const run = createEngine({ modelDir: await tinyModelDir(), device: 'cpu', dtype: 'q8' });
+    await expect(run).rejects.toThrow(/no q8 ONNX file.*available dtypes: fp32/);
+    await expect(run).rejects.toMatchObject({ code: 'invalid-request' });
   });
 });

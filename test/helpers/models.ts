@@ -4,14 +4,14 @@
 import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { GeneratorManifest, VitPreset } from '../../electron/engine/model/generate.js';
+import type { GeneratorManifest, VitPreset } from '../../scripts/model-generator/generate.js';
 import {
   DEFAULT_SEED,
   GENERATOR_MANIFEST,
   GENERATOR_VERSION,
   generateVitModel,
   graphFingerprint,
-} from '../../electron/engine/model/generate.js';
+} from '../../scripts/model-generator/generate.js';
 
 export const MODEL_CACHE_DIR = fileURLToPath(new URL('../../.cache/models/', import.meta.url));
 

@@ -2,10 +2,11 @@
 // Any HF ONNX export of ViT, DINOv2 or CLIP-vision drops in; transformers.js' dtype suffixes pick the file.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { MODEL_DTYPES, ONNX_FILE_CANDIDATES } from '../models/registry.js';
+import { modelDtypes } from '../../shared/values.js';
+import { LookalikeError } from '../errors.js';
+import { ONNX_FILE_CANDIDATES } from '../models/registry.js';
 import { parseProcessorConfig } from '../preprocess/processorConfig.js';
 import type { ModelDtype, ProcessorConfig } from '../types.js';
-
 
 export interface ModelFolder {
   dir: string;
@@ -18,23 +19,22 @@ export interface ModelFolder {
   onnxPath: string;
 }
 
-export class ModelFolderError extends Error {
-  override name = 'ModelFolderError';
-}
+/** A folder that is not a usable model: the user's request names the wrong thing. */
+const folderError = (message: string, cause?: unknown): LookalikeError => new LookalikeError('invalid-request', message, { cause });
 
 async function readJson(file: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new ModelFolderError(`missing ${path.basename(file)} in ${path.dirname(file)}`);
+    throw folderError(`missing ${path.basename(file)} in ${path.dirname(file)}`);
   }
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
     return value as Record<string, unknown>;
   } catch (err) {
-    throw new ModelFolderError(`${file} is not valid JSON: ${(err as Error).message}`);
+    throw folderError(`${file} is not valid JSON: ${(err as Error).message}`);
   }
 }
 
@@ -49,7 +49,7 @@ async function isFile(file: string): Promise<boolean> {
 /** Dtypes whose ONNX file exists in the folder. */
 export async function availableDtypes(dir: string): Promise<ModelDtype[]> {
   const found: ModelDtype[] = [];
-  for (const dtype of MODEL_DTYPES) {
+  for (const dtype of modelDtypes) {
     for (const rel of ONNX_FILE_CANDIDATES[dtype]) {
       if (await isFile(path.join(dir, rel))) {
         found.push(dtype);
@@ -65,15 +65,15 @@ export async function loadModelFolder(dir: string, dtype: ModelDtype = 'fp32'): 
   try {
     if (!(await stat(abs)).isDirectory()) throw new Error();
   } catch {
-    throw new ModelFolderError(`model folder not found: ${abs}`);
+    throw folderError(`model folder not found: ${abs}`);
   }
   const config = await readJson(path.join(abs, 'config.json'));
+  const processorJson = await readJson(path.join(abs, 'preprocessor_config.json'));
   let processor: ProcessorConfig;
   try {
-    processor = parseProcessorConfig(await readJson(path.join(abs, 'preprocessor_config.json')));
+    processor = parseProcessorConfig(processorJson);
   } catch (err) {
-    if (err instanceof ModelFolderError) throw err;
-    throw new ModelFolderError(`bad preprocessor_config.json in ${abs}: ${(err as Error).message}`);
+    throw folderError(`bad preprocessor_config.json in ${abs}: ${(err as Error).message}`, err);
   }
   let onnxPath: string | undefined;
   for (const rel of ONNX_FILE_CANDIDATES[dtype]) {
@@ -85,7 +85,7 @@ export async function loadModelFolder(dir: string, dtype: ModelDtype = 'fp32'): 
   }
   if (!onnxPath) {
     const have = await availableDtypes(abs);
-    throw new ModelFolderError(
+    throw folderError(
       `no ${dtype} ONNX file (${ONNX_FILE_CANDIDATES[dtype].join(' or ')}) in ${abs}` +
         (have.length ? `; available dtypes: ${have.join(', ')}` : ''),
     );

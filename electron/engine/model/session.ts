@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { LookalikeError } from '../errors.js';
 import type { DeviceChoice, ResolvedDevice } from '../types.js';
 
 export type GraphOptimization = 'disabled' | 'basic' | 'extended' | 'all';
@@ -89,7 +90,7 @@ function sessionOptions(device: ResolvedDevice, opts: SessionOptions): ort.Infer
 async function warmUp(session: ort.InferenceSession, inputShape: number[]): Promise<Record<string, readonly number[]>> {
   const size = inputShape.reduce((a, b) => a * b, 1);
   const name = session.inputNames[0];
-  if (name === undefined) throw new Error('model has no inputs');
+  if (name === undefined) throw new LookalikeError('invalid-request', 'model has no inputs');
   const out = await session.run({ [name]: new ort.Tensor('float32', new Float32Array(size), inputShape) });
   const dims: Record<string, readonly number[]> = {};
   for (const [output, t] of Object.entries(out)) {
@@ -125,12 +126,12 @@ export async function openSession(
     } catch (err) {
       await session?.release().catch(() => undefined);
       const reason = `${device}: ${firstLine((err as Error).message)}`;
-      if (opts.device !== 'auto') throw new Error(`cannot use device ${reason}`);
+      if (opts.device !== 'auto') throw new LookalikeError('unavailable', `cannot use device ${reason}`, { cause: err });
       fallbacks.push(reason);
       opts.log?.(`device ${device} unavailable, falling back (${reason})`);
     }
   }
-  throw new Error(`no device could run the model: ${fallbacks.join('; ')}`);
+  throw new LookalikeError('unavailable', `no device could run the model: ${fallbacks.join('; ')}`);
 }
 
 function firstLine(text: string): string {

@@ -1,13 +1,22 @@
 // First-run download of a registry model into the user's data folder: config files plus one ONNX file per dtype,
 // each verified, then the manifest written last. A job of the usual shape `(params, { signal, onProgress })`.
+import path from 'node:path';
+import { isLookalikeError, LookalikeError } from '../errors.js';
+import type { JobOptions, ModelDtype } from '../types.js';
 import { hubEndpoint, resolveUrl } from './endpoint.js';
 import { downloadFile, type DownloadProgress } from './httpFile.js';
-import { checkManifestFiles, ManifestError, manifestDtypes, readManifest, writeManifest, type ModelManifest } from './manifest.js';
+import { checkManifestFiles, manifestDtypes, readManifest, writeManifest, type ModelManifest } from './manifest.js';
 import { hubModelDir } from './paths.js';
-import { findModel, loadRegistry, recommendedDtype, registryFile, type Registry } from './registry.js';
+import {
+  findModel,
+  loadRegistry,
+  recommendedDtype,
+  registryFile,
+  type Registry,
+  type RegistryFile,
+  type RegistryModel,
+} from './registry.js';
 import { readSelected, writeSelected } from './selection.js';
-import path from 'node:path';
-import type { JobOptions, ModelDtype } from '../types.js';
 
 export interface DownloadModelParams {
   dataDir: string;
@@ -39,62 +48,94 @@ export interface DownloadModelResult {
   bytesFetched: number;
 }
 
-export class OfflineError extends Error {
-  override name = 'OfflineError';
-}
-
 export function isOfflineEnv(env: NodeJS.ProcessEnv): boolean {
   return ['1', 'on', 'yes', 'true'].includes((env['HF_HUB_OFFLINE'] ?? '').trim().toLowerCase());
 }
 
 const FULL_COMMIT = /^[0-9a-f]{40}$/;
 
+/** What one download is about: the registry entry, the dtype's file in it, and the folder it installs into. */
+interface DownloadTarget {
+  model: RegistryModel;
+  dtype: ModelDtype;
+  onnx: RegistryFile;
+  dir: string;
+}
+
 export async function downloadModel(
   params: DownloadModelParams,
   { signal, onProgress }: JobOptions<DownloadProgress> = {},
 ): Promise<DownloadModelResult> {
   const env = params.env ?? process.env;
+  const target = await downloadTarget(params);
+  const existing = await readExistingManifest(target.dir);
+  const installed = existing?.dtypes[target.dtype] !== undefined && (await checkManifestFiles(target.dir, existing)).length === 0;
+  if (installed && !params.force) {
+    await selectIfNone(params.dataDir, target.model.id, target.dtype);
+    return resultOf(target, false, existing?.revision ?? null, 0);
+  }
+  if (params.offline ?? isOfflineEnv(env)) throw offlineError(target, existing, params.model);
+
+  const fetched = await fetchModelFiles(target, hubEndpoint(env), params, { signal, onProgress });
+  // Keep other dtypes already installed from the same commit; anything else in the folder is not referenced.
+  const keep = existing && existing.revision === fetched.commit ? existing : null;
+  await writeManifest(target.dir, manifestOf(target, fetched, keep));
+  await selectIfNone(params.dataDir, target.model.id, target.dtype);
+  return resultOf(target, true, fetched.commit, fetched.bytesFetched);
+}
+
+async function downloadTarget(params: DownloadModelParams): Promise<DownloadTarget> {
   const registry = params.registry ?? (await loadRegistry());
   const model = findModel(registry, params.model);
   const dtype = params.dtype ?? recommendedDtype('cpu');
-  const onnx = registryFile(model, dtype);
-  const dir = hubModelDir(params.dataDir, model.repo, model.revision);
+  return { model, dtype, onnx: registryFile(model, dtype), dir: hubModelDir(params.dataDir, model.repo, model.revision) };
+}
 
-  const existing = await readManifest(dir).catch((err: unknown) => {
-    if (err instanceof ManifestError) return null; // damaged: rewrite it below
+/** The folder's manifest; null when there is none or it is damaged (the download rewrites it). */
+async function readExistingManifest(dir: string): Promise<ModelManifest | null> {
+  return readManifest(dir).catch((err: unknown) => {
+    if (isLookalikeError(err, 'invalid-request')) return null;
     throw err;
   });
-  const installed = existing?.dtypes[dtype] !== undefined && (await checkManifestFiles(dir, existing)).length === 0;
-  const result = (downloaded: boolean, revision: string | null, bytesFetched: number): DownloadModelResult => ({
-    id: model.id,
-    dir,
-    dtype,
-    revision,
-    onnxFile: path.join(dir, onnx.path),
-    downloaded,
-    bytesFetched,
-  });
-  if (installed && !params.force) {
-    await selectIfNone(params.dataDir, model.id, dtype);
-    return result(false, existing?.revision ?? null, 0);
-  }
-  if (params.offline ?? isOfflineEnv(env)) {
-    const have = existing ? manifestDtypes(existing) : [];
-    throw new OfflineError(
-      `offline: ${model.id} (${dtype}) is not installed in ${dir}` +
-        (have.length ? ` (installed dtypes: ${have.join(', ')})` : '') +
-        `. Go online and run \`lookalike models download ${params.model} --dtype ${dtype}\`, or import a folder with \`lookalike models import DIR\`.`,
-    );
-  }
+}
 
-  const endpoint = hubEndpoint(env);
+function resultOf(target: DownloadTarget, downloaded: boolean, revision: string | null, bytesFetched: number): DownloadModelResult {
+  const { model, dir, dtype, onnx } = target;
+  return { id: model.id, dir, dtype, revision, onnxFile: path.join(dir, onnx.path), downloaded, bytesFetched };
+}
+
+function offlineError(target: DownloadTarget, existing: ModelManifest | null, asked: string): LookalikeError {
+  const { model, dtype, dir } = target;
+  const have = existing ? manifestDtypes(existing) : [];
+  return new LookalikeError(
+    'unavailable',
+    `offline: ${model.id} (${dtype}) is not installed in ${dir}` +
+      (have.length ? ` (installed dtypes: ${have.join(', ')})` : '') +
+      `. Go online and run \`lookalike models download ${asked} --dtype ${dtype}\`, or import a folder with \`lookalike models import DIR\`.`,
+  );
+}
+
+interface FetchedFiles {
+  files: ModelManifest['files'];
+  /** The commit the hub served, or the registry's pinned one. */
+  commit: string | null;
+  bytesFetched: number;
+}
+
+async function fetchModelFiles(
+  target: DownloadTarget,
+  endpoint: string,
+  params: DownloadModelParams,
+  opts: JobOptions<DownloadProgress>,
+): Promise<FetchedFiles> {
+  const { model, onnx, dir } = target;
   // Pin every file to the commit the first answer names, so a branch that moves mid-download cannot mix versions.
   let revisionForUrls = model.revision;
   let commit: string | null = FULL_COMMIT.test(model.revision) ? model.revision : null;
   const files: ModelManifest['files'] = {};
   let bytesFetched = 0;
   for (const rel of [...model.configFiles, onnx.path]) {
-    signal?.throwIfAborted();
+    opts.signal?.throwIfAborted();
     const got = await downloadFile(
       {
         url: resolveUrl(endpoint, model.repo, revisionForUrls, rel),
@@ -104,7 +145,7 @@ export async function downloadModel(
         retries: params.retries,
         retryDelayMs: params.retryDelayMs,
       },
-      { signal, onProgress },
+      opts,
     );
     files[rel] = { size: got.size, sha256: got.sha256 };
     bytesFetched += got.size;
@@ -113,25 +154,24 @@ export async function downloadModel(
       revisionForUrls = got.meta.commit;
     }
   }
+  return { files, commit, bytesFetched };
+}
 
-  // Keep other dtypes already installed from the same commit; anything else in the folder is not referenced.
-  const keep = existing && existing.revision === commit ? existing : null;
-  const manifest: ModelManifest = {
+function manifestOf(target: DownloadTarget, fetched: FetchedFiles, keep: ModelManifest | null): ModelManifest {
+  const { model, dtype, onnx } = target;
+  return {
     schema: 1,
     id: model.id,
     source: 'hub',
     repo: model.repo,
     requestedRevision: model.revision,
-    revision: commit,
+    revision: fetched.commit,
     importedFrom: null,
-    files: { ...(keep?.files ?? {}), ...files },
+    files: { ...(keep?.files ?? {}), ...fetched.files },
     dtypes: { ...(keep?.dtypes ?? {}), [dtype]: onnx.path },
     output: model.output,
     updatedAt: new Date().toISOString(),
   };
-  await writeManifest(dir, manifest);
-  await selectIfNone(params.dataDir, model.id, dtype);
-  return result(true, commit, bytesFetched);
 }
 
 /** The first model a user installs becomes the one in use. */

@@ -1,12 +1,9 @@
 // The hub endpoint and the rule for which URLs we fetch from: HTTPS everywhere, plain HTTP only on loopback
 // (tests run a local server). A redirect to plain HTTP on another host would let anyone on the path swap weights.
 import { isIP } from 'node:net';
+import { LookalikeError } from '../errors.js';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
-
-export class InsecureEndpointError extends Error {
-  override name = 'InsecureEndpointError';
-}
 
 /** `HF_ENDPOINT` as huggingface_hub reads it (trailing slash trimmed), else huggingface.co. */
 export function hubEndpoint(env: NodeJS.ProcessEnv = process.env): string {
@@ -29,11 +26,12 @@ export function assertAllowedUrl(url: string | URL): URL {
   try {
     parsed = new URL(url);
   } catch {
-    throw new InsecureEndpointError(`not a valid URL: ${String(url)}`);
+    throw new LookalikeError('forbidden', `not a valid URL: ${String(url)}`);
   }
   if (parsed.protocol === 'https:') return parsed;
   if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return parsed;
-  throw new InsecureEndpointError(
+  throw new LookalikeError(
+    'forbidden',
     `refusing to download from ${parsed.origin}: only https:// is allowed (plain http only on localhost/127.0.0.0/8/::1). ` +
       'Check HF_ENDPOINT.',
   );

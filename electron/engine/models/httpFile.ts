@@ -4,10 +4,10 @@
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { assertAllowedUrl, InsecureEndpointError } from './endpoint.js';
+import { isLookalikeError, LookalikeError } from '../errors.js';
+import { assertAllowedUrl } from './endpoint.js';
 import {
   ContentHashes,
-  IntegrityError,
   normalizeEtag,
   parseContentRange,
   parseSize,
@@ -50,21 +50,15 @@ export interface FileJobOptions {
   onProgress?: (progress: DownloadProgress) => void;
 }
 
-export class DownloadError extends Error {
-  override name = 'DownloadError';
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-    readonly status: number | null = null,
-  ) {
-    super(message);
-  }
+/**
+ * A failed attempt: `unavailable` when another attempt may succeed (a dropped connection, a 5xx, a server that
+ * could not resume: the next attempt resumes or starts over), `failed` when retrying cannot help.
+ */
+function downloadError(message: string, retryable: boolean, cause?: unknown): LookalikeError {
+  return new LookalikeError(retryable ? 'unavailable' : 'failed', message, { cause });
 }
 
-/** Thrown when the signal aborts; the .part stays so the next run resumes. */
-export class DownloadCancelledError extends Error {
-  override name = 'AbortError';
-}
+const isRetryable = (error: unknown): boolean => isLookalikeError(error, 'unavailable');
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 10;
@@ -79,7 +73,7 @@ export async function downloadFile(params: DownloadFileParams, opts: FileJobOpti
     } catch (err) {
       if (opts.signal?.aborted) throw await cancelled(params, err);
       const error = classify(err, params);
-      if (!(error instanceof DownloadError) || !error.retryable || attempt >= attempts) throw error;
+      if (!isRetryable(error) || attempt >= attempts) throw error;
       await sleep((params.retryDelayMs ?? 500) * attempt, undefined, { signal: opts.signal }).catch(() => undefined);
       if (opts.signal?.aborted) throw await cancelled(params, err);
     }
@@ -91,70 +85,112 @@ interface PartState {
   size: number | null;
 }
 
+/** `<dest>.part` and the sidecar that records which file version it holds. */
+interface PartFiles {
+  part: string;
+  sidecar: string;
+}
+
+interface PartialDownload {
+  bytes: number;
+  state: PartState;
+}
+
 async function attemptDownload(params: DownloadFileParams, opts: FileJobOptions): Promise<DownloadedFile> {
   const part = params.dest + PART_SUFFIX;
-  const sidecar = `${part}.json`;
+  const files: PartFiles = { part, sidecar: `${part}.json` };
   await mkdir(path.dirname(params.dest), { recursive: true });
-  const previous = await readPartState(part, sidecar);
-  const have = previous?.bytes ?? 0;
-
-  const headers: Record<string, string> = { 'accept-encoding': 'identity', 'user-agent': 'lookalike' };
-  if (have > 0) headers['range'] = `bytes=${have}-`;
-  const { response, meta } = await openFollowingRedirects(params.url, headers, opts.signal);
+  const previous = await readPartState(files);
+  const { response, meta } = await openFollowingRedirects(params.url, requestHeaders(previous?.bytes ?? 0), opts.signal);
   let bodyConsumed = false;
   try {
-    if (response.status === 416 && have > 0) {
-      await discardPart(part, sidecar);
-      throw new DownloadError(`${params.label}: the server refused to resume; starting over`, true, 416);
-    }
-    if (!response.ok) throw httpError(response.status, params);
-
-    let offset = 0;
-    let expectedSize = meta.linkedSize;
-    if (response.status === 206) {
-      const range = parseContentRange(response.headers.get('content-range'));
-      if (!range || range.start !== have) {
-        await discardPart(part, sidecar);
-        throw new DownloadError(`${params.label}: the server resumed at the wrong offset; starting over`, true);
-      }
-      offset = have;
-      expectedSize ??= range.total;
-    } else {
-      // 200: no Range sent, or the server ignored it and sends the whole file; either way start from byte 0.
-      expectedSize ??= parseSize(response.headers.get('content-length'));
-    }
-    if (offset > 0 && previous && (previous.state.etag !== meta.etag || previous.state.size !== expectedSize)) {
-      // The file changed upstream since the part was written: continuing would splice two versions.
-      await discardPart(part, sidecar);
-      throw new DownloadError(`${params.label}: the file changed on the server; starting over`, true);
-    }
-    await writeFile(sidecar, JSON.stringify({ etag: meta.etag, size: expectedSize } satisfies PartState));
-
+    const { offset, expectedSize } = await resumePoint(response, meta, previous, files, params);
+    await writeFile(files.sidecar, JSON.stringify({ etag: meta.etag, size: expectedSize } satisfies PartState));
     const hashes = new ContentHashes(meta.etag, expectedSize);
     await hashes.updateFromFile(part, offset);
     const received = await streamBody(response, part, offset, hashes, expectedSize, params.label, opts);
     bodyConsumed = true;
     const size = offset + received;
     const sha256 = hashes.sha256.digest('hex');
-    try {
-      verifyDownloadedContent({
-        file: params.label,
-        size,
-        sha256,
-        gitSha1: hashes.gitSha1?.digest('hex') ?? null,
-        expectedSize,
-        etag: meta.etag,
-        registrySha256: params.registrySha256 ?? null,
-      });
-    } catch (err) {
-      await discardPart(part, sidecar); // corrupt: never resume from it
-      throw err;
-    }
+    await verifyOrDiscard(files, { size, sha256, gitSha1: hashes.gitSha1?.digest('hex') ?? null, expectedSize, meta, params });
     await rename(part, params.dest);
-    await rm(sidecar, { force: true });
+    await rm(files.sidecar, { force: true });
     return { path: params.dest, size, sha256, meta };
   } finally {
     if (!bodyConsumed) await response.body?.cancel().catch(() => undefined);
+  }
+}
+
+function requestHeaders(have: number): Record<string, string> {
+  const headers: Record<string, string> = { 'accept-encoding': 'identity', 'user-agent': 'lookalike' };
+  if (have > 0) headers['range'] = `bytes=${have}-`;
+  return headers;
+}
+
+/**
+ * Where this response continues the file (0 unless the server honoured our Range) and how big the file is.
+ * A part that cannot be continued safely is discarded, with a retryable error so the next attempt starts over.
+ */
+async function resumePoint(
+  response: Response,
+  meta: HubFileMeta,
+  previous: PartialDownload | null,
+  files: PartFiles,
+  params: DownloadFileParams,
+): Promise<{ offset: number; expectedSize: number | null }> {
+  const { label } = params;
+  const have = previous?.bytes ?? 0;
+  if (response.status === 416 && have > 0) {
+    await discardPart(files);
+    throw downloadError(`${label}: the server refused to resume; starting over`, true);
+  }
+  if (!response.ok) throw httpError(response.status, params);
+  let offset = 0;
+  let expectedSize = meta.linkedSize;
+  if (response.status === 206) {
+    const range = parseContentRange(response.headers.get('content-range'));
+    if (!range || range.start !== have) {
+      await discardPart(files);
+      throw downloadError(`${label}: the server resumed at the wrong offset; starting over`, true);
+    }
+    offset = have;
+    expectedSize ??= range.total;
+  } else {
+    // 200: no Range sent, or the server ignored it and sends the whole file; either way start from byte 0.
+    expectedSize ??= parseSize(response.headers.get('content-length'));
+  }
+  if (offset > 0 && previous && (previous.state.etag !== meta.etag || previous.state.size !== expectedSize)) {
+    // The file changed upstream since the part was written: continuing would splice two versions.
+    await discardPart(files);
+    throw downloadError(`${label}: the file changed on the server; starting over`, true);
+  }
+  return { offset, expectedSize };
+}
+
+interface ReceivedContent {
+  size: number;
+  sha256: string;
+  gitSha1: string | null;
+  expectedSize: number | null;
+  meta: HubFileMeta;
+  params: DownloadFileParams;
+}
+
+/** Checks size and hashes; a corrupt part is deleted, never resumed from. */
+async function verifyOrDiscard(files: PartFiles, got: ReceivedContent): Promise<void> {
+  try {
+    verifyDownloadedContent({
+      file: got.params.label,
+      size: got.size,
+      sha256: got.sha256,
+      gitSha1: got.gitSha1,
+      expectedSize: got.expectedSize,
+      etag: got.meta.etag,
+      registrySha256: got.params.registrySha256 ?? null,
+    });
+  } catch (err) {
+    await discardPart(files);
+    throw err;
   }
 }
 
@@ -176,10 +212,10 @@ async function openFollowingRedirects(
     if (!REDIRECT_STATUSES.has(response.status)) return { response, meta };
     const location = response.headers.get('location');
     await response.body?.cancel().catch(() => undefined);
-    if (!location) throw new DownloadError(`redirect (${response.status}) without a Location from ${current.href}`, false);
+    if (!location) throw downloadError(`redirect (${response.status}) without a Location from ${current.href}`, false);
     current = assertAllowedUrl(new URL(location, current));
   }
-  throw new DownloadError(`too many redirects fetching ${url}`, false);
+  throw downloadError(`too many redirects fetching ${url}`, false);
 }
 
 async function streamBody(
@@ -191,7 +227,7 @@ async function streamBody(
   label: string,
   opts: FileJobOptions,
 ): Promise<number> {
-  if (!response.body) throw new DownloadError(`${label}: empty response body`, true);
+  if (!response.body) throw downloadError(`${label}: empty response body`, true);
   const started = performance.now();
   let received = 0;
   let lastReport = 0;
@@ -223,7 +259,7 @@ async function streamBody(
   return received;
 }
 
-async function readPartState(part: string, sidecar: string): Promise<{ bytes: number; state: PartState } | null> {
+async function readPartState({ part, sidecar }: PartFiles): Promise<PartialDownload | null> {
   let bytes: number;
   try {
     bytes = (await stat(part)).size;
@@ -236,49 +272,48 @@ async function readPartState(part: string, sidecar: string): Promise<{ bytes: nu
     return { bytes, state };
   } catch {
     // A part without its sidecar cannot be matched to a file version: start over.
-    await discardPart(part, sidecar);
+    await discardPart({ part, sidecar });
     return null;
   }
 }
 
-async function discardPart(part: string, sidecar: string): Promise<void> {
+async function discardPart({ part, sidecar }: PartFiles): Promise<void> {
   await rm(part, { force: true });
   await rm(sidecar, { force: true });
 }
 
-function httpError(status: number, params: DownloadFileParams): DownloadError {
+function httpError(status: number, params: DownloadFileParams): LookalikeError {
   if (status === 404) {
-    return new DownloadError(
+    return downloadError(
       `${params.label} not found (404) at ${params.url}: the model, revision or file name is wrong, or the file was removed`,
       false,
-      status,
     );
   }
   if (status === 401 || status === 403) {
-    return new DownloadError(
-      `access denied (${status}) for ${params.url}: the repository may be private or gated`,
-      false,
-      status,
-    );
+    return downloadError(`access denied (${status}) for ${params.url}: the repository may be private or gated`, false);
   }
   const retryable = status >= 500 || status === 408 || status === 429;
-  return new DownloadError(`HTTP ${status} fetching ${params.url}`, retryable, status);
+  return downloadError(`HTTP ${status} fetching ${params.url}`, retryable);
 }
 
-/** Turns low-level errors into DownloadError (retryable or not) with a message a user can act on. */
-function classify(err: unknown, params: DownloadFileParams): Error {
-  if (err instanceof DownloadError || err instanceof IntegrityError || err instanceof InsecureEndpointError) return err;
+/**
+ * Turns low-level errors into download errors (retryable or not) with a message a user can act on; our own
+ * refusals (integrity, insecure redirect, the ones above) pass as they are.
+ */
+function classify(err: unknown, params: DownloadFileParams): LookalikeError {
+  if (isLookalikeError(err)) return err;
   const error = err instanceof Error ? err : new Error(String(err));
   const code = errorCode(error);
   if (code && FATAL_FS_CODES.has(code)) {
     const what = code === 'ENOSPC' || code === 'EDQUOT' ? 'no space left on the disk' : `cannot write (${code})`;
-    return new DownloadError(
+    return downloadError(
       `${what} while saving ${params.label} to ${params.dest}${PART_SUFFIX}; free space and run again (the partial file is kept and resumes)`,
       false,
+      error,
     );
   }
   const detail = code ? `${error.message} (${code})` : error.message;
-  return new DownloadError(`connection problem fetching ${params.url}: ${detail}`, true);
+  return downloadError(`connection problem fetching ${params.url}: ${detail}`, true, error);
 }
 
 function errorCode(error: Error): string | null {
@@ -289,9 +324,10 @@ function errorCode(error: Error): string | null {
   return null;
 }
 
-async function cancelled(params: DownloadFileParams, cause: unknown): Promise<DownloadCancelledError> {
+/** The signal aborted: `cancelled`, and the .part stays so the next run resumes. */
+async function cancelled(params: DownloadFileParams, cause: unknown): Promise<LookalikeError> {
   const part = params.dest + PART_SUFFIX;
   const kept = await stat(part).then((s) => s.size, () => 0);
   const note = kept > 0 ? `; ${kept} bytes kept in ${part}, run again to resume` : '';
-  return new DownloadCancelledError(`download of ${params.label} cancelled${note}`, { cause });
+  return new LookalikeError('cancelled', `download of ${params.label} cancelled${note}`, { cause });
 }

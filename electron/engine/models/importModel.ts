@@ -7,11 +7,13 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { modelDtypes } from '../../shared/values.js';
+import { LookalikeError } from '../errors.js';
 import type { JobOptions, ModelDtype } from '../types.js';
 import type { DownloadProgress } from './httpFile.js';
 import { writeManifest, type ModelManifest } from './manifest.js';
 import { importedModelDir, isInside } from './paths.js';
-import { MODEL_DTYPES, ONNX_FILE_CANDIDATES } from './registry.js';
+import { ONNX_FILE_CANDIDATES, pickDefaultDtype } from './registry.js';
 import { readSelected, writeSelected } from './selection.js';
 import { smokeTestModel, type SmokeTestResult } from './smokeTest.js';
 
@@ -34,9 +36,8 @@ export interface ImportModelResult {
   smokeTests: Partial<Record<ModelDtype, SmokeTestResult>>;
 }
 
-export class ImportError extends Error {
-  override name = 'ImportError';
-}
+/** The folder offered for import is not a model we accept (code `invalid-request`). */
+const importError = (message: string): LookalikeError => new LookalikeError('invalid-request', message);
 
 type Json = Record<string, unknown>;
 
@@ -45,15 +46,15 @@ async function readJsonObject(file: string, what: string): Promise<Json> {
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new ImportError(`missing ${what}: ${file}`);
+    throw importError(`missing ${what}: ${file}`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new ImportError(`${file} is not valid JSON: ${(err as Error).message}`);
+    throw importError(`${file} is not valid JSON: ${(err as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ImportError(`${file} must hold a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw importError(`${file} must hold a JSON object`);
   return value as Json;
 }
 
@@ -67,13 +68,13 @@ export async function inspectModelFolder(sourceDir: string): Promise<{
   files: string[];
 }> {
   const src = path.resolve(sourceDir);
-  if (!(await stat(src).then((s) => s.isDirectory(), () => false))) throw new ImportError(`not a folder: ${src}`);
+  if (!(await stat(src).then((s) => s.isDirectory(), () => false))) throw importError(`not a folder: ${src}`);
   const config = await readJsonObject(path.join(src, 'config.json'), 'config.json');
-  if (typeof config['model_type'] !== 'string') throw new ImportError(`${path.join(src, 'config.json')} has no "model_type"`);
+  if (typeof config['model_type'] !== 'string') throw importError(`${path.join(src, 'config.json')} has no "model_type"`);
   const processor = await readJsonObject(path.join(src, 'preprocessor_config.json'), 'preprocessor_config.json');
 
   const onnxByDtype: Partial<Record<ModelDtype, string>> = {};
-  for (const dtype of MODEL_DTYPES) {
+  for (const dtype of modelDtypes) {
     for (const rel of ONNX_FILE_CANDIDATES[dtype]) {
       if (await isFile(path.join(src, rel))) {
         onnxByDtype[dtype] = rel;
@@ -83,8 +84,8 @@ export async function inspectModelFolder(sourceDir: string): Promise<{
   }
   const onnxFiles = Object.values(onnxByDtype);
   if (onnxFiles.length === 0) {
-    const expected = MODEL_DTYPES.map((d) => `${ONNX_FILE_CANDIDATES[d].join(' or ')} (${d})`).join(', ');
-    throw new ImportError(`no ONNX model in ${path.join(src, 'onnx')}: expected ${expected}`);
+    const expected = modelDtypes.map((d) => `${ONNX_FILE_CANDIDATES[d].join(' or ')} (${d})`).join(', ');
+    throw importError(`no ONNX model in ${path.join(src, 'onnx')}: expected ${expected}`);
   }
   // Models over 2 GB keep their weights beside the graph (model.onnx_data); they must travel with it.
   const onnxDir = await readdir(path.join(src, 'onnx')).catch(() => [] as string[]);
@@ -103,9 +104,12 @@ export async function importModel(
   const name = (params.name ?? path.basename(src)).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+/, '') || 'model';
   const id = `imported/${name}`;
   const dest = importedModelDir(params.dataDir, name);
-  if (isInside(dest, src)) throw new ImportError(`${src} is already the installed copy of ${id}`);
+  if (isInside(dest, src)) throw new LookalikeError('conflict', `${src} is already the installed copy of ${id}`);
   if ((await stat(dest).catch(() => null)) && !params.replace) {
-    throw new ImportError(`a model named ${id} is already imported; remove it first (\`lookalike models remove ${id}\`) or choose another name`);
+    throw new LookalikeError(
+      'conflict',
+      `a model named ${id} is already imported; remove it first (\`lookalike models remove ${id}\`) or choose another name`,
+    );
   }
 
   const staging = path.join(path.dirname(dest), `.staging-${name}-${randomBytes(4).toString('hex')}`);
@@ -119,7 +123,7 @@ export async function importModel(
       signal?.throwIfAborted();
       smokeTests[dtype] = await smokeTestModel(path.join(staging, rel), inspected.config, inspected.processor, params.testImage);
     }
-    const dtypes = MODEL_DTYPES.filter((d) => inspected.onnxByDtype[d]);
+    const dtypes = modelDtypes.filter((d) => inspected.onnxByDtype[d]);
     await writeManifest(staging, {
       schema: 1,
       id,
@@ -130,13 +134,13 @@ export async function importModel(
       importedFrom: src,
       files,
       dtypes: inspected.onnxByDtype,
-      output: smokeTests[dtypes[0]!]?.output ?? null,
+      output: smokeTests[pickDefaultDtype(dtypes)]?.output ?? null,
       updatedAt: new Date().toISOString(),
     });
     if (params.replace) await rm(dest, { recursive: true, force: true });
     await rename(staging, dest);
     if ((await readSelected(params.dataDir)) === null) {
-      await writeSelected(params.dataDir, { id, dtype: dtypes.includes('fp32') ? 'fp32' : dtypes[0]! });
+      await writeSelected(params.dataDir, { id, dtype: pickDefaultDtype(dtypes) });
     }
     return { id, dir: dest, dtypes, files, smokeTests };
   } catch (err) {

@@ -1,4 +1,5 @@
-// The model manager's public surface: registry, download, import, selection and provenance.
+// The model manager's public surface: registry, download, import, selection and provenance. Its refusals are
+// LookalikeErrors (../errors.ts): tell them apart by code, e.g. isLookalikeError(err, 'no-model').
 export { defaultDataDir, hubModelDir, importedModelDir, modelsRoot, MANIFEST_FILE } from './paths.js';
 export {
   findModel,
@@ -6,22 +7,20 @@ export {
   isModelDtype,
   loadRegistry,
   MODEL_DTYPES,
+  pickDefaultDtype,
   recommendedDtype,
-  UnknownModelError,
   type Registry,
   type RegistryModel,
 } from './registry.js';
-export { assertAllowedUrl, hubEndpoint, InsecureEndpointError, resolveUrl } from './endpoint.js';
-export { DownloadCancelledError, DownloadError, type DownloadProgress } from './httpFile.js';
-export { IntegrityError, sha256File } from './integrity.js';
-export { downloadModel, isOfflineEnv, OfflineError, type DownloadModelParams, type DownloadModelResult } from './download.js';
-export { importModel, ImportError, inspectModelFolder, type ImportModelParams, type ImportModelResult } from './importModel.js';
-export { SmokeTestError } from './smokeTest.js';
-export { readManifest, ManifestError, type ModelManifest } from './manifest.js';
+export { assertAllowedUrl, hubEndpoint, resolveUrl } from './endpoint.js';
+export { type DownloadProgress } from './httpFile.js';
+export { sha256File } from './integrity.js';
+export { downloadModel, isOfflineEnv, type DownloadModelParams, type DownloadModelResult } from './download.js';
+export { importModel, inspectModelFolder, type ImportModelParams, type ImportModelResult } from './importModel.js';
+export { readManifest, type ModelManifest } from './manifest.js';
 export {
   listInstalled,
   NO_MODEL_MESSAGE,
-  NoModelError,
   readSelected,
   removeModel,
   resolveModelDir,

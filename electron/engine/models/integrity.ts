@@ -3,6 +3,7 @@
 // small git-stored file the ETag is the git blob sha1, i.e. sha1("blob <size>\0" + content).
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { LookalikeError } from '../errors.js';
 
 export interface HubFileMeta {
   /** X-Repo-Commit: the commit the revision resolved to. */
@@ -13,9 +14,8 @@ export interface HubFileMeta {
   linkedSize: number | null;
 }
 
-export class IntegrityError extends Error {
-  override name = 'IntegrityError';
-}
+/** What we received is not what we were told: never installed, never resumed from. */
+const integrityError = (message: string): LookalikeError => new LookalikeError('failed', message);
 
 /** Strips the weak marker and quotes: `W/"abc"` -> `abc`. */
 export function normalizeEtag(value: string | null): string | null {
@@ -72,19 +72,19 @@ export interface VerifyInput {
   registrySha256: string | null;
 }
 
-/** Throws IntegrityError unless size and content match everything we were told. */
+/** Throws a LookalikeError (`failed`) unless size and content match everything we were told. */
 export function verifyDownloadedContent(v: VerifyInput): void {
   if (v.expectedSize !== null && v.size !== v.expectedSize) {
-    throw new IntegrityError(`${v.file}: received ${v.size} bytes, expected ${v.expectedSize}`);
+    throw integrityError(`${v.file}: received ${v.size} bytes, expected ${v.expectedSize}`);
   }
   if (isSha256(v.etag) && v.sha256 !== v.etag.toLowerCase()) {
-    throw new IntegrityError(`${v.file}: sha256 ${v.sha256} does not match the hub's ${v.etag.toLowerCase()}`);
+    throw integrityError(`${v.file}: sha256 ${v.sha256} does not match the hub's ${v.etag.toLowerCase()}`);
   }
   if (isGitSha1(v.etag) && v.gitSha1 !== null && v.gitSha1 !== v.etag.toLowerCase()) {
-    throw new IntegrityError(`${v.file}: git blob sha1 ${v.gitSha1} does not match the hub's ${v.etag.toLowerCase()}`);
+    throw integrityError(`${v.file}: git blob sha1 ${v.gitSha1} does not match the hub's ${v.etag.toLowerCase()}`);
   }
   if (v.registrySha256 && v.sha256 !== v.registrySha256) {
-    throw new IntegrityError(`${v.file}: sha256 ${v.sha256} does not match the registry's ${v.registrySha256}`);
+    throw integrityError(`${v.file}: sha256 ${v.sha256} does not match the registry's ${v.registrySha256}`);
   }
 }
 

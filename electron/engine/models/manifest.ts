@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { modelDtypes } from '../../shared/values.js';
+import { LookalikeError } from '../errors.js';
 import type { ModelDtype } from '../types.js';
 import { MANIFEST_FILE } from './paths.js';
 
@@ -33,9 +35,8 @@ const manifestSchema = z.object({
 export type ModelManifest = z.infer<typeof manifestSchema>;
 export type ManifestFile = z.infer<typeof fileEntrySchema>;
 
-export class ManifestError extends Error {
-  override name = 'ManifestError';
-}
+/** A manifest that is there but unreadable: the model folder is damaged (code `invalid-request`). */
+const manifestError = (message: string): LookalikeError => new LookalikeError('invalid-request', message);
 
 export const manifestPath = (modelDir: string): string => path.join(modelDir, MANIFEST_FILE);
 
@@ -52,11 +53,11 @@ export async function readManifest(modelDir: string): Promise<ModelManifest | nu
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new ManifestError(`${manifestPath(modelDir)} is not valid JSON; remove the model and download it again`);
+    throw manifestError(`${manifestPath(modelDir)} is not valid JSON; remove the model and download it again`);
   }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ManifestError(`${manifestPath(modelDir)} is damaged (${z.prettifyError(parsed.error)}); remove the model and download it again`);
+    throw manifestError(`${manifestPath(modelDir)} is damaged (${z.prettifyError(parsed.error)}); remove the model and download it again`);
   }
   return parsed.data;
 }
@@ -92,5 +93,5 @@ export async function checkManifestFiles(modelDir: string, manifest: ModelManife
 }
 
 export function manifestDtypes(manifest: ModelManifest): ModelDtype[] {
-  return (['fp32', 'q8', 'fp16'] as const).filter((d) => manifest.dtypes[d] !== undefined);
+  return modelDtypes.filter((d) => manifest.dtypes[d] !== undefined);
 }

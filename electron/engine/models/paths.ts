@@ -2,6 +2,7 @@
 // XDG data home for the CLI), never inside the app bundle or node_modules, which may be read-only or replaced.
 import os from 'node:os';
 import path from 'node:path';
+import { LookalikeError } from '../errors.js';
 
 /** The manifest written last into every managed model folder; its presence means "complete and verified". */
 export const MANIFEST_FILE = 'lookalike-manifest.json';
@@ -49,7 +50,7 @@ const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 function assertSafeSegments(segments: string[], what: string): void {
   for (const segment of segments) {
     if (!SAFE_SEGMENT.test(segment) || segment.includes('..')) {
-      throw new Error(`invalid ${what}: use letters, digits, ".", "_" and "-" only`);
+      throw new LookalikeError('invalid-request', `invalid ${what}: use letters, digits, ".", "_" and "-" only`);
     }
   }
 }

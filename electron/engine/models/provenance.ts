@@ -4,10 +4,12 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseProcessorConfig } from '../preprocess/processorConfig.js';
+import { modelDtypes } from '../../shared/values.js';
+import { LookalikeError } from '../errors.js';
 import type { ModelDtype, ModelProvenance, ProcessorConfig } from '../types.js';
 import { sha256File } from './integrity.js';
 import { checkManifestFiles, manifestDtypes, readManifest } from './manifest.js';
-import { MODEL_DTYPES, ONNX_FILE_CANDIDATES } from './registry.js';
+import { ONNX_FILE_CANDIDATES, pickDefaultDtype } from './registry.js';
 
 export interface ProvenanceOptions {
   /** The engine's preprocessing version (see engine.ts). */
@@ -42,7 +44,7 @@ async function folderProcessorSha256(dir: string, given?: ProcessorConfig): Prom
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    throw new Error(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    throw new LookalikeError('invalid-request', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }
   return processorSha256(parseProcessorConfig(json));
 }
@@ -54,11 +56,11 @@ export async function readModelProvenance(modelDir: string, opts: ProvenanceOpti
   const manifest = await readManifest(dir);
   if (manifest) {
     const problems = await checkManifestFiles(dir, manifest);
-    if (problems.length) throw new Error(`model folder ${dir} is damaged: ${problems.join('; ')}`);
-    const dtype = opts.dtype ?? pickDtype(manifestDtypes(manifest));
+    if (problems.length) throw new LookalikeError('invalid-request', `model folder ${dir} is damaged: ${problems.join('; ')}`);
+    const dtype = opts.dtype ?? pickDefaultDtype(manifestDtypes(manifest));
     const rel = manifest.dtypes[dtype];
     const entry = rel ? manifest.files[rel] : undefined;
-    if (!rel || !entry) throw new Error(`${manifest.id} has no ${dtype} file installed in ${dir}`);
+    if (!rel || !entry) throw new LookalikeError('invalid-request', `${manifest.id} has no ${dtype} file installed in ${dir}`);
     return {
       id: manifest.id,
       revision: manifest.revision,
@@ -73,7 +75,7 @@ export async function readModelProvenance(modelDir: string, opts: ProvenanceOpti
 
 async function unmanagedProvenance(dir: string, opts: ProvenanceOptions): Promise<ModelProvenance> {
   const available: { dtype: ModelDtype; file: string }[] = [];
-  for (const dtype of MODEL_DTYPES) {
+  for (const dtype of modelDtypes) {
     for (const rel of ONNX_FILE_CANDIDATES[dtype]) {
       const file = path.join(dir, rel);
       if (await stat(file).then((s) => s.isFile(), () => false)) {
@@ -82,9 +84,11 @@ async function unmanagedProvenance(dir: string, opts: ProvenanceOptions): Promis
       }
     }
   }
-  const dtype = opts.dtype ?? pickDtype(available.map((a) => a.dtype));
+  const dtype = opts.dtype ?? pickDefaultDtype(available.map((a) => a.dtype));
   const onnx = available.find((a) => a.dtype === dtype);
-  if (!onnx) throw new Error(`no ${dtype} ONNX file (${ONNX_FILE_CANDIDATES[dtype].join(' or ')}) in ${dir}`);
+  if (!onnx) {
+    throw new LookalikeError('invalid-request', `no ${dtype} ONNX file (${ONNX_FILE_CANDIDATES[dtype].join(' or ')}) in ${dir}`);
+  }
   const info = await stat(onnx.file);
   // Keyed by size and mtime so a file replaced in place is hashed again.
   const key = `${onnx.file}\0${info.size}\0${info.mtimeMs}`;
@@ -113,9 +117,4 @@ async function folderModelId(dir: string): Promise<string> {
     // no or unreadable config: the folder name still identifies it
   }
   return path.basename(dir);
-}
-
-function pickDtype(dtypes: ModelDtype[]): ModelDtype {
-  if (dtypes.includes('fp32') || dtypes.length === 0) return 'fp32';
-  return dtypes[0]!;
 }

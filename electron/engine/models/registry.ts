@@ -5,9 +5,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { modelDtypes } from '../../shared/values.js';
+import { LookalikeError } from '../errors.js';
 import type { ModelDtype } from '../types.js';
 
-export const MODEL_DTYPES: readonly ModelDtype[] = ['fp32', 'q8', 'fp16'];
+/** The dtype list of shared/values.ts, under the name the model manager's callers know. */
+export const MODEL_DTYPES: readonly ModelDtype[] = modelDtypes;
 
 /** transformers.js' file names per dtype; CLIP's vision tower ships as vision_model*.onnx. */
 export const ONNX_FILE_CANDIDATES: Readonly<Record<ModelDtype, readonly string[]>> = {
@@ -57,10 +60,6 @@ export interface Registry {
   models: RegistryModel[];
 }
 
-export class UnknownModelError extends Error {
-  override name = 'UnknownModelError';
-}
-
 /** resources/models.json, found by walking up from this module (works from the sources and from dist/). */
 export function findRegistryFile(start = path.dirname(fileURLToPath(import.meta.url))): string {
   let dir = start;
@@ -94,7 +93,7 @@ export function findModel(registry: Registry, idOrAlias: string): RegistryModel 
   );
   if (!found) {
     const known = registry.models.map((m) => [m.id, ...m.aliases].join(' | ')).join('\n  ');
-    throw new UnknownModelError(`unknown model "${idOrAlias}". Known models:\n  ${known}`);
+    throw new LookalikeError('not-found', `unknown model "${idOrAlias}". Known models:\n  ${known}`);
   }
   return found;
 }
@@ -102,8 +101,8 @@ export function findModel(registry: Registry, idOrAlias: string): RegistryModel 
 export function registryFile(model: RegistryModel, dtype: ModelDtype): RegistryFile {
   const file = model.files[dtype];
   if (!file) {
-    const have = MODEL_DTYPES.filter((d) => model.files[d]).join(', ');
-    throw new UnknownModelError(`${model.id} has no ${dtype} file; available dtypes: ${have}`);
+    const have = modelDtypes.filter((d) => model.files[d]).join(', ');
+    throw new LookalikeError('not-found', `${model.id} has no ${dtype} file; available dtypes: ${have}`);
   }
   return file;
 }
@@ -116,6 +115,14 @@ export function recommendedDtype(device: 'cpu' | 'gpu'): ModelDtype {
   return device === 'cpu' ? 'q8' : 'fp32';
 }
 
+/**
+ * The dtype a folder holding several opens in when nobody chose one: full precision, else the small q8 file,
+ * else fp16 (fp32 when there is none at all, so the error names the usual file).
+ */
+export function pickDefaultDtype(dtypes: readonly ModelDtype[]): ModelDtype {
+  return (['fp32', 'q8', 'fp16'] as const).find((d) => dtypes.includes(d)) ?? 'fp32';
+}
+
 export function isModelDtype(value: string): value is ModelDtype {
-  return (MODEL_DTYPES as readonly string[]).includes(value);
+  return (modelDtypes as readonly string[]).includes(value);
 }

@@ -3,8 +3,10 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { modelDtypes } from '../../shared/values.js';
+import { isLookalikeError, LookalikeError } from '../errors.js';
 import type { ModelDtype } from '../types.js';
-import { checkManifestFiles, ManifestError, manifestDtypes, readManifest, writeJsonAtomic, type ModelManifest } from './manifest.js';
+import { checkManifestFiles, manifestDtypes, readManifest, writeJsonAtomic, type ModelManifest } from './manifest.js';
 import { isInside, MANIFEST_FILE, modelsRoot, selectedFile } from './paths.js';
 import { findModel, type Registry } from './registry.js';
 
@@ -32,13 +34,12 @@ export interface ResolvedModel {
   source: 'env' | 'selected' | 'installed';
 }
 
-export class NoModelError extends Error {
-  override name = 'NoModelError';
-}
+/** Nothing usable is installed (or the asked-for model is not): code `no-model`, which front ends offer to fix. */
+const noModel = (message: string): LookalikeError => new LookalikeError('no-model', message);
 
 export const NO_MODEL_MESSAGE = 'No model installed. Run `lookalike models download default` or pass --model DIR';
 
-const selectedSchema = z.object({ id: z.string().min(1), dtype: z.enum(['fp32', 'q8', 'fp16']) });
+const selectedSchema = z.object({ id: z.string().min(1), dtype: z.enum(modelDtypes) });
 
 /** The selection, or null when there is none or it is unreadable (treated as "nothing chosen", never a crash). */
 export async function readSelected(dataDir: string): Promise<SelectedModel | null> {
@@ -84,7 +85,7 @@ async function describeInstalled(dir: string): Promise<InstalledModel | null> {
   try {
     manifest = await readManifest(dir);
   } catch (err) {
-    if (!(err instanceof ManifestError)) throw err;
+    if (!isLookalikeError(err, 'invalid-request')) throw err;
     return { id: path.basename(dir), dir, dtypes: [], revision: null, source: 'hub', problems: [err.message] };
   }
   if (!manifest) return null;
@@ -122,7 +123,7 @@ export async function selectModel(
   const match = candidates.find((m) => (dtype ? m.dtypes.includes(dtype) : m.dtypes.length > 0));
   if (!match) {
     const have = candidates.flatMap((m) => m.dtypes);
-    throw new NoModelError(
+    throw noModel(
       `${idOrAlias}${dtype ? ` (${dtype})` : ''} is not installed` +
         (have.length ? `; installed dtypes: ${have.join(', ')}` : `; run \`lookalike models download ${idOrAlias}\``),
     );
@@ -135,10 +136,10 @@ export async function selectModel(
 /** `models remove`: deletes every installed copy of the model and clears the selection if it pointed there. */
 export async function removeModel(dataDir: string, idOrAlias: string, registry?: Registry): Promise<string[]> {
   const matches = await findInstalled(dataDir, idOrAlias, registry);
-  if (matches.length === 0) throw new NoModelError(`${idOrAlias} is not installed`);
+  if (matches.length === 0) throw noModel(`${idOrAlias} is not installed`);
   const root = modelsRoot(dataDir);
   for (const m of matches) {
-    if (!isInside(root, m.dir) || path.resolve(m.dir) === root) throw new Error(`refusing to delete ${m.dir}`);
+    if (!isInside(root, m.dir) || path.resolve(m.dir) === root) throw new LookalikeError('forbidden', `refusing to delete ${m.dir}`);
     await rm(m.dir, { recursive: true, force: true });
   }
   const selected = await readSelected(dataDir);
@@ -156,7 +157,7 @@ export async function resolveSelectedModel(
   if (fromEnv) {
     const dir = path.resolve(fromEnv);
     const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
-    if (!isDir) throw new NoModelError(`LOOKALIKE_MODEL points to ${dir}, which is not a folder`);
+    if (!isDir) throw noModel(`LOOKALIKE_MODEL points to ${dir}, which is not a folder`);
     const manifest = await readManifest(dir).catch(() => null);
     return { dir, dtype: null, id: manifest?.id ?? null, revision: manifest?.revision ?? null, source: 'env' };
   }
@@ -167,14 +168,14 @@ export async function resolveSelectedModel(
     if (match) return { dir: match.dir, dtype: selected.dtype, id: match.id, revision: match.revision, source: 'selected' };
     const broken = (await listInstalled(dataDir)).find((m) => m.id === selected.id);
     if (broken?.problems.length) {
-      throw new NoModelError(
+      throw noModel(
         `the selected model ${selected.id} is incomplete or damaged (${broken.problems.join('; ')}). ` +
           `Run \`lookalike models download ${selected.id} --dtype ${selected.dtype}\` again.`,
       );
     }
   }
   const fallback = installed.find((m) => m.id === defaultId) ?? installed[0];
-  if (!fallback) throw new NoModelError(NO_MODEL_MESSAGE);
+  if (!fallback) throw noModel(NO_MODEL_MESSAGE);
   const dtype = preferredDtype(fallback.dtypes);
   return { dir: fallback.dir, dtype, id: fallback.id, revision: fallback.revision, source: 'installed' };
 }

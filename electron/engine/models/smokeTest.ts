@@ -3,6 +3,7 @@
 // prove that the graph runs at the size its preprocessor_config.json asks for.
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
+import { LookalikeError } from '../errors.js';
 
 export interface SmokeTestResult {
   /** The output the embedding would come from (pooler_output, else image_embeds, else last_hidden_state). */
@@ -12,9 +13,8 @@ export interface SmokeTestResult {
   ms: number;
 }
 
-export class SmokeTestError extends Error {
-  override name = 'SmokeTestError';
-}
+/** The model failed the gate: the folder the user offered is not usable (code `invalid-request`). */
+const smokeTestError = (message: string): LookalikeError => new LookalikeError('invalid-request', message);
 
 type Json = Record<string, unknown>;
 
@@ -42,7 +42,7 @@ export function expectedInputSize(config: Json, processor: Json): { channels: nu
   const channels = asNumber(vision['num_channels']) ?? 3;
   const crop = processor['do_center_crop'] !== false ? sizeOf(processor['crop_size']) : null;
   const size = crop ?? sizeOf(processor['size']) ?? sizeOf(vision['image_size']);
-  if (!size) throw new SmokeTestError('cannot tell the input size: preprocessor_config.json has no size or crop_size');
+  if (!size) throw smokeTestError('cannot tell the input size: preprocessor_config.json has no size or crop_size');
   return { channels, ...size };
 }
 
@@ -103,19 +103,22 @@ function allFinite(tensor: ort.Tensor): boolean {
   return true;
 }
 
-/** Opens a CPU session on `onnxPath`, runs one image and checks the output; throws SmokeTestError otherwise. */
+/**
+ * Opens a CPU session on `onnxPath`, runs one image and checks the output; throws a LookalikeError
+ * (`invalid-request`) otherwise.
+ */
 export async function smokeTestModel(onnxPath: string, config: Json, processor: Json, image?: string): Promise<SmokeTestResult> {
   const started = performance.now();
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(onnxPath, { executionProviders: ['cpu'], graphOptimizationLevel: 'basic' });
   } catch (err) {
-    throw new SmokeTestError(`onnxruntime cannot load ${onnxPath}: ${(err as Error).message.split('\n')[0]}`);
+    throw smokeTestError(`onnxruntime cannot load ${onnxPath}: ${(err as Error).message.split('\n')[0]}`);
   }
   try {
     const meta = session.inputMetadata[0];
     const name = session.inputNames[0];
-    if (!meta || !name) throw new SmokeTestError(`${onnxPath} has no inputs`);
+    if (!meta || !name) throw smokeTestError(`${onnxPath} has no inputs`);
     const size = expectedInputSize(config, processor);
     const pixels = await testPixels(processor, size.channels, size.height, size.width, image);
     const shape = [1, size.channels, size.height, size.width];
@@ -127,15 +130,15 @@ export async function smokeTestModel(onnxPath: string, config: Json, processor: 
     try {
       outputs = await session.run({ [name]: input });
     } catch (err) {
-      throw new SmokeTestError(
+      throw smokeTestError(
         `${onnxPath} failed on a ${shape.join('x')} input (from preprocessor_config.json): ${(err as Error).message.split('\n')[0]}`,
       );
     }
     const outputName = OUTPUT_PREFERENCE.find((n) => n in outputs) ?? session.outputNames[0];
     const tensor = outputName ? outputs[outputName] : undefined;
     try {
-      if (!outputName || !tensor || tensor.size === 0) throw new SmokeTestError(`${onnxPath} produced no output`);
-      if (!allFinite(tensor)) throw new SmokeTestError(`${onnxPath} produced NaN or infinite values on a test image`);
+      if (!outputName || !tensor || tensor.size === 0) throw smokeTestError(`${onnxPath} produced no output`);
+      if (!allFinite(tensor)) throw smokeTestError(`${onnxPath} produced NaN or infinite values on a test image`);
       return { output: outputName, dims: [...tensor.dims], inputShape: shape, ms: performance.now() - started };
     } finally {
       for (const t of Object.values(outputs)) t.dispose();

@@ -1,5 +1,6 @@
 // Postprocess, as the HF image-feature-extraction pipeline does: pooled = pooler_output, else image_embeds,
 // else the CLS token of last_hidden_state (HF raises there; we use it and say so); unpooled = last_hidden_state.
+import { LookalikeError } from '../errors.js';
 import type { PoolingSource } from '../types.js';
 
 export interface OutputPlan {
@@ -16,7 +17,8 @@ export function planOutput(outputNames: readonly string[], pooled: boolean): Out
   if (outputNames.includes('last_hidden_state')) {
     return { outputName: 'last_hidden_state', pooling: pooled ? 'cls_token' : 'none' };
   }
-  throw new Error(
+  throw new LookalikeError(
+    'invalid-request',
     `model outputs (${outputNames.join(', ')}) have none of ` +
       (pooled ? 'pooler_output, image_embeds, last_hidden_state' : 'last_hidden_state'),
   );

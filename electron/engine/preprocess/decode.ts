@@ -3,6 +3,7 @@
 // follows Pillow's arithmetic (pillowConvert.ts), not libvips' colour management.
 import { readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import { LookalikeError } from '../errors.js';
 import type { RgbImage } from '../types.js';
 import { fillTransparent, gifTransparentColour } from './gifTransparency.js';
 import { decodeHeicToRgb } from './heicFallback.js';
@@ -34,11 +35,14 @@ const FORMAT_NAMES: Record<RasterFormat, string> = {
   jpeg: 'JPEG', png: 'PNG', gif: 'GIF', webp: 'WebP', tiff: 'TIFF', heic: 'HEIC', avif: 'AVIF',
 };
 
+/** A photo we cannot read or refuse to decode: that file failed, nothing is wrong with the app. */
+const decodeError = (message: string, cause?: unknown): LookalikeError => new LookalikeError('failed', message, { cause });
+
 export async function decodeImage(input: string | Buffer, opts: DecodeOptions = {}): Promise<DecodedImage> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   const bytes = typeof input === 'string' ? await readImageFile(input) : input;
   const sniffed = sniffFormat(bytes.subarray(0, SNIFF_BYTES));
-  if (sniffed.kind === 'refused') throw new Error(sniffed.reason);
+  if (sniffed.kind === 'refused') throw decodeError(sniffed.reason);
   const format = sniffed.format;
   const name = FORMAT_NAMES[format];
 
@@ -46,12 +50,12 @@ export async function decodeImage(input: string | Buffer, opts: DecodeOptions = 
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
-    throw new Error(`truncated or corrupt ${name}: ${vipsMessage(error)}`, { cause: error });
+    throw decodeError(`truncated or corrupt ${name}: ${vipsMessage(error)}`, error);
   }
-  if (!meta.width || !meta.height) throw new Error(`corrupt ${name}: no image size in the header`);
+  if (!meta.width || !meta.height) throw decodeError(`corrupt ${name}: no image size in the header`);
   if (meta.width * meta.height > maxPixels) {
     const limit = maxPixels % 1_000_000 === 0 ? `${maxPixels / 1_000_000} MP` : `${maxPixels} pixel`;
-    throw new Error(`image too large: ${meta.width}×${meta.height} exceeds the ${limit} limit`);
+    throw decodeError(`image too large: ${meta.width}×${meta.height} exceeds the ${limit} limit`);
   }
 
   // libvips drops the EXIF orientation of HEIF/AVIF: their container (irot/imir) already says how to turn.
@@ -82,7 +86,7 @@ async function decodeWithSharp(bytes: Buffer, meta: Metadata, name: string, maxP
   try {
     output = await pipeline.toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw new Error(`truncated or corrupt ${name}: ${vipsMessage(error)}`, { cause: error });
+    throw decodeError(`truncated or corrupt ${name}: ${vipsMessage(error)}`, error);
   }
   const { data, info } = output;
   const sixteen = meta.depth === 'ushort' && !cmyk;
@@ -103,7 +107,7 @@ async function readImageFile(path: string): Promise<Buffer> {
     if (info.size > MAX_FILE_BYTES) throw new Error(`file too large: ${info.size} bytes`);
     return await readFile(path);
   } catch (error) {
-    throw new Error(fileErrorText(error), { cause: error });
+    throw decodeError(fileErrorText(error), error);
   }
 }
 

@@ -1,9 +1,13 @@
 // Reads a Hugging Face `preprocessor_config.json` into our ProcessorConfig, with the constructor defaults of
 // the HF classes we reproduce (transformers' image_processing_{vit,clip,bit}.py) filling what it leaves out.
 import { z } from 'zod';
+import { LookalikeError } from '../errors.js';
 import type { PillowResampleId, ProcessorConfig } from '../types.js';
 
 type Size = ProcessorConfig['size'];
+
+/** A preprocessor_config.json we cannot reproduce: the model folder is not usable as it is. */
+const configError = (message: string): LookalikeError => new LookalikeError('invalid-request', message);
 type Triple = [number, number, number];
 
 const OPENAI_CLIP_MEAN: Triple = [0.48145466, 0.4578275, 0.40821073];
@@ -76,20 +80,20 @@ const rawSchema = z.object({
 export function parseProcessorConfig(json: unknown): ProcessorConfig {
   const parsed = rawSchema.safeParse(json);
   if (!parsed.success) {
-    throw new Error(`invalid preprocessor_config.json: ${z.prettifyError(parsed.error)}`);
+    throw configError(`invalid preprocessor_config.json: ${z.prettifyError(parsed.error)}`);
   }
   const raw = parsed.data;
   const family = pickFamily(raw);
   const d = family.defaults;
   const size = raw.size == null ? d.size : toSize(raw.size, family.sizeIntIsSquare);
   if (family === VIT && 'shortestEdge' in size) {
-    throw new Error('invalid preprocessor_config.json: ViTImageProcessor needs size {height, width}');
+    throw configError('invalid preprocessor_config.json: ViTImageProcessor needs size {height, width}');
   }
   const doCenterCrop = family.hasCenterCrop && (raw.do_center_crop ?? d.doCenterCrop);
   const cropSize = raw.crop_size == null ? d.cropSize : toHeightWidth(raw.crop_size, 'crop_size');
-  if (doCenterCrop && cropSize === null) throw new Error('invalid preprocessor_config.json: do_center_crop needs crop_size');
+  if (doCenterCrop && cropSize === null) throw configError('invalid preprocessor_config.json: do_center_crop needs crop_size');
   const imageStd = raw.image_std == null ? d.imageStd : toTriple(raw.image_std);
-  if (imageStd.some((s) => s === 0)) throw new Error('invalid preprocessor_config.json: image_std has a 0');
+  if (imageStd.some((s) => s === 0)) throw configError('invalid preprocessor_config.json: image_std has a 0');
   return {
     doConvertRgb: raw.do_convert_rgb ?? d.doConvertRgb,
     doResize: raw.do_resize ?? d.doResize,
@@ -114,7 +118,7 @@ function pickFamily(raw: z.infer<typeof rawSchema>): Family {
   }
   const family = FAMILIES[type];
   if (!family) {
-    throw new Error(`unsupported image processor "${type}" (supported: ${Object.keys(FAMILIES).join(', ')})`);
+    throw configError(`unsupported image processor "${type}" (supported: ${Object.keys(FAMILIES).join(', ')})`);
   }
   return family;
 }
@@ -129,7 +133,7 @@ function toHeightWidth(size: z.infer<typeof sizeSchema>, field: string): { heigh
   if (typeof size === 'number') return { height: size, width: size };
   if (Array.isArray(size)) return { height: size[0], width: size[1] };
   if ('height' in size) return { height: size.height, width: size.width };
-  throw new Error(`invalid preprocessor_config.json: ${field} must be {height, width} here`);
+  throw configError(`invalid preprocessor_config.json: ${field} must be {height, width} here`);
 }
 
 function toTriple(value: number | number[]): Triple {

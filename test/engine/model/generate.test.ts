@@ -6,9 +6,9 @@ import { AutoModel, env as hfEnv, pipeline, RawImage, Tensor as HfTensor } from 
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateVitModel, VIT_PRESETS } from '../../../electron/engine/model/generate.js';
-import { buildVitGraph, parameterCount } from '../../../electron/engine/model/onnx/vit-graph.js';
-import { SeededRandom } from '../../../electron/engine/model/onnx/prng.js';
+import { generateVitModel, VIT_PRESETS } from '../../../scripts/model-generator/generate.js';
+import { buildVitGraph, parameterCount } from '../../../scripts/model-generator/onnx/vit-graph.js';
+import { SeededRandom } from '../../../scripts/model-generator/onnx/prng.js';
 import { tinyModelDir } from '../../helpers/models.js';
 
 const { onnx } = onnxProto;

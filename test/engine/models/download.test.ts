@@ -2,10 +2,9 @@ import { readFile, mkdtemp, rm, stat, symlink, writeFile, mkdir, readdir } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { downloadModel, OfflineError } from '../../../electron/engine/models/download.js';
-import { InsecureEndpointError } from '../../../electron/engine/models/endpoint.js';
+import { LookalikeError } from '../../../electron/engine/errors.js';
+import { downloadModel } from '../../../electron/engine/models/download.js';
 import type { DownloadProgress } from '../../../electron/engine/models/httpFile.js';
-import { IntegrityError } from '../../../electron/engine/models/integrity.js';
 import { readManifest } from '../../../electron/engine/models/manifest.js';
 import { hubModelDir } from '../../../electron/engine/models/paths.js';
 import type { Registry, RegistryModel } from '../../../electron/engine/models/registry.js';
@@ -118,8 +117,9 @@ describe('downloadModel', () => {
   it('rejects a corrupted body by sha256 and leaves neither the file nor a part nor a manifest', async () => {
     hub.faults = { corrupt: true };
     const run = downloadModel({ dataDir, model: 'tiny', dtype: 'fp32', env: env(), registry: registryFor(), ...fast });
-    await expect(run).rejects.toThrow(IntegrityError);
+    await expect(run).rejects.toThrow(LookalikeError);
     await expect(run).rejects.toThrow(/sha256 .* does not match the hub's/);
+    await expect(run).rejects.toMatchObject({ code: 'failed' });
     const dir = path.dirname(onnxDest());
     expect(await readdir(dir)).toEqual([]);
     expect(await readManifest(hubModelDir(dataDir, REPO, 'main'))).toBeNull();
@@ -129,9 +129,9 @@ describe('downloadModel', () => {
   it('reports a 404 clearly', async () => {
     const registry = registryFor();
     registry.models[0]!.files.fp32!.path = 'onnx/missing.onnx';
-    await expect(
-      downloadModel({ dataDir, model: 'tiny', dtype: 'fp32', env: env(), registry, ...fast }),
-    ).rejects.toThrow(/onnx\/missing\.onnx not found \(404\)/);
+    const run = downloadModel({ dataDir, model: 'tiny', dtype: 'fp32', env: env(), registry, ...fast });
+    await expect(run).rejects.toThrow(/onnx\/missing\.onnx not found \(404\)/);
+    await expect(run).rejects.toMatchObject({ code: 'failed' });
   });
 
   it('cancels a slow download on abort, keeps the part, and resumes from it on the next run', async () => {
@@ -146,7 +146,9 @@ describe('downloadModel', () => {
         },
       },
     );
-    await expect(run).rejects.toMatchObject({ name: 'AbortError', message: /cancelled; \d+ bytes kept/ });
+    await expect(run).rejects.toThrow(LookalikeError);
+    await expect(run).rejects.toThrow(/cancelled; \d+ bytes kept/);
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
     const kept = (await stat(`${onnxDest()}.part`)).size;
     expect(kept).toBeGreaterThanOrEqual(20_000);
     await expect(stat(onnxDest())).rejects.toThrow();
@@ -159,20 +161,27 @@ describe('downloadModel', () => {
   });
 
   it('refuses a plain-http endpoint that is not loopback', async () => {
-    await expect(
-      downloadModel({ dataDir, model: 'tiny', env: { HF_ENDPOINT: 'http://hub.example.com' }, dtype: 'fp32', registry: registryFor() }),
-    ).rejects.toThrow(InsecureEndpointError);
+    const insecureEndpoint = downloadModel({
+      dataDir,
+      model: 'tiny',
+      env: { HF_ENDPOINT: 'http://hub.example.com' },
+      dtype: 'fp32',
+      registry: registryFor(),
+    });
+    await expect(insecureEndpoint).rejects.toThrow(LookalikeError);
+    await expect(insecureEndpoint).rejects.toMatchObject({ code: 'forbidden' });
     hub.faults = { absoluteTo: 'http://cdn.example.com' };
-    await expect(
-      downloadModel({ dataDir, model: 'tiny', dtype: 'fp32', env: env(), registry: registryFor(), ...fast }),
-    ).rejects.toThrow(/only https:\/\/ is allowed/);
+    const insecureRedirect = downloadModel({ dataDir, model: 'tiny', dtype: 'fp32', env: env(), registry: registryFor(), ...fast });
+    await expect(insecureRedirect).rejects.toThrow(/only https:\/\/ is allowed/);
+    await expect(insecureRedirect).rejects.toMatchObject({ code: 'forbidden' });
   });
 
   it('offline: explains what is missing, and uses what is installed without touching the network', async () => {
     const offline = { ...env(), HF_HUB_OFFLINE: '1' };
     const run = downloadModel({ dataDir, model: 'tiny', dtype: 'fp32', env: offline, registry: registryFor() });
-    await expect(run).rejects.toThrow(OfflineError);
+    await expect(run).rejects.toThrow(LookalikeError);
     await expect(run).rejects.toThrow(/offline: test-org\/tiny-vit \(fp32\) is not installed/);
+    await expect(run).rejects.toMatchObject({ code: 'unavailable' });
     expect(hub.log).toEqual([]);
 
     await downloadModel({ dataDir, model: 'tiny', dtype: 'fp32', env: env(), registry: registryFor(), ...fast });
@@ -196,9 +205,9 @@ describe('downloadModel', () => {
     await mkdir(dir, { recursive: true });
     await symlink('/dev/full', `${onnxDest()}.part`);
     await writeFile(`${onnxDest()}.part.json`, JSON.stringify({ etag: null, size: null }));
-    await expect(
-      downloadModel({ dataDir, model: 'tiny', dtype: 'fp32', env: env(), registry: registryFor(), ...fast }),
-    ).rejects.toThrow(/no space left on the disk while saving onnx\/model\.onnx/);
+    const run = downloadModel({ dataDir, model: 'tiny', dtype: 'fp32', env: env(), registry: registryFor(), ...fast });
+    await expect(run).rejects.toThrow(/no space left on the disk while saving onnx\/model\.onnx/);
+    await expect(run).rejects.toMatchObject({ code: 'failed' });
     await expect(stat(onnxDest())).rejects.toThrow();
     expect(await readManifest(hubModelDir(dataDir, REPO, 'main'))).toBeNull();
   });

@@ -2,7 +2,8 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { importModel, ImportError } from '../../../electron/engine/models/importModel.js';
+import { LookalikeError } from '../../../electron/engine/errors.js';
+import { importModel } from '../../../electron/engine/models/importModel.js';
 import { readManifest } from '../../../electron/engine/models/manifest.js';
 import { importedModelDir, modelsRoot } from '../../../electron/engine/models/paths.js';
 import { processorSha256, readModelProvenance } from '../../../electron/engine/models/provenance.js';
@@ -15,7 +16,6 @@ import {
   resolveSelectedModel,
   selectModel,
 } from '../../../electron/engine/models/selection.js';
-import { SmokeTestError } from '../../../electron/engine/models/smokeTest.js';
 import { tinyModelDir } from '../../helpers/models.js';
 import { sha256 } from './fakeHub.js';
 
@@ -73,6 +73,7 @@ describe('importModel', () => {
     const src = await sourceCopy();
     await importModel({ dataDir, sourceDir: src });
     await expect(importModel({ dataDir, sourceDir: src })).rejects.toThrow(/already imported/);
+    await expect(importModel({ dataDir, sourceDir: src })).rejects.toMatchObject({ code: 'conflict' });
     await expect(importModel({ dataDir, sourceDir: src, replace: true })).resolves.toMatchObject({ id: 'imported/my-vit' });
   });
 
@@ -84,8 +85,9 @@ describe('importModel', () => {
     const src = await sourceCopy();
     await damage(src);
     const run = importModel({ dataDir, sourceDir: src });
-    await expect(run).rejects.toThrow(ImportError);
+    await expect(run).rejects.toThrow(LookalikeError);
     await expect(run).rejects.toThrow(message);
+    await expect(run).rejects.toMatchObject({ code: 'invalid-request' });
     expect(await listInstalled(dataDir)).toEqual([]);
   });
 
@@ -93,7 +95,10 @@ describe('importModel', () => {
     const src = await sourceCopy();
     const onnx = path.join(src, 'onnx', 'model.onnx');
     await writeFile(onnx, (await readFile(onnx)).subarray(0, 5000));
-    await expect(importModel({ dataDir, sourceDir: src })).rejects.toThrow(SmokeTestError);
+    const run = importModel({ dataDir, sourceDir: src });
+    await expect(run).rejects.toThrow(LookalikeError);
+    await expect(run).rejects.toThrow(/onnxruntime cannot load .*model\.onnx/);
+    await expect(run).rejects.toMatchObject({ code: 'invalid-request' });
     expect(await readdir(path.join(modelsRoot(dataDir), 'imported'))).toEqual([]);
   });
 
@@ -105,6 +110,7 @@ describe('importModel', () => {
 describe('model selection', () => {
   it('says what to do when nothing is installed', async () => {
     await expect(resolveModelDir(dataDir, {})).rejects.toThrow(NO_MODEL_MESSAGE);
+    await expect(resolveModelDir(dataDir, {})).rejects.toMatchObject({ code: 'no-model' });
   });
 
   it('honours LOOKALIKE_MODEL first, and reports a wrong path clearly', async () => {
@@ -120,6 +126,7 @@ describe('model selection', () => {
     await selectModel(dataDir, 'second');
     expect(await resolveModelDir(dataDir, {})).toBe(second.dir);
     await expect(selectModel(dataDir, 'second', 'q8')).rejects.toThrow(/second \(q8\) is not installed; installed dtypes: fp32/);
+    await expect(selectModel(dataDir, 'second', 'q8')).rejects.toMatchObject({ code: 'no-model' });
     expect(await removeModel(dataDir, 'imported/second')).toEqual([second.dir]);
     expect((await resolveSelectedModel(dataDir, {})).id).toBe('imported/first');
     await removeModel(dataDir, 'first');

@@ -16,6 +16,7 @@ describe('resources/models.json', () => {
     expect(registryFile(findModel(registry, 'clip-vit-b32'), 'fp32').path).toBe('onnx/vision_model.onnx');
     expect(findModel(registry, 'DINOV2-SMALL').id).toBe('Xenova/dinov2-small');
     expect(() => findModel(registry, 'google/vit-base-patch16-224')).toThrow(/unknown model/);
+    expect(() => findModel(registry, 'google/vit-base-patch16-224')).toThrow(expect.objectContaining({ code: 'not-found' }));
     for (const m of registry.models) expect(Object.keys(m.verified)).toEqual(expect.arrayContaining(['repo', 'revision', 'files']));
   });
 
@@ -68,5 +69,6 @@ describe('data folder', () => {
     expect(hubModelDir('/d', 'a/b', 'main')).toBe('/d/models/a/b/main');
     expect(() => hubModelDir('/d', '../x/b', 'main')).toThrow(/invalid repository/);
     expect(() => hubModelDir('/d', 'a/b', '..')).toThrow(/invalid revision/);
+    expect(() => hubModelDir('/d', 'a/b', '..')).toThrow(expect.objectContaining({ code: 'invalid-request' }));
   });
 });

@@ -100,8 +100,10 @@ describe('bad inputs give a clear Error, fast', () => {
     ['loop', /^not a file \(a directory\)$/],
   ])('%s', async (name, reason) => {
     const started = performance.now();
-    await expect(decodeImage(join(dir, name))).rejects.toThrow(reason);
+    const run = decodeImage(join(dir, name));
+    await expect(run).rejects.toThrow(reason);
     expect(performance.now() - started).toBeLessThan(1000);
+    await expect(run).rejects.toMatchObject({ code: 'failed' });
   });
 
   it.runIf(existsSync(MAKE_BAD_INPUTS))('reports the broken PNG chunks of the corpus script', async () => {

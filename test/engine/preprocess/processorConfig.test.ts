@@ -69,6 +69,7 @@ describe('parseProcessorConfig', () => {
     ['a shortest edge for ViT', { image_processor_type: 'ViTImageProcessor', size: { shortest_edge: 224 } }, /needs size \{height, width\}/],
   ])('rejects %s with a clear error', (_name, json, message) => {
     expect(() => parseProcessorConfig(json)).toThrow(message);
+    expect(() => parseProcessorConfig(json)).toThrow(expect.objectContaining({ code: 'invalid-request' }));
   });
 });
 
