@@ -3,8 +3,11 @@
 import { createRawSnippet, flushSync, mount, unmount, type Component, type Snippet } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DuplicateGroup } from '../../electron/shared/contract.js';
+import { keepRules, type KeepRule } from '../../electron/shared/values.js';
 import GroupDetail from '../../renderer/src/components/GroupDetail.svelte';
 import HitGrid from '../../renderer/src/components/HitGrid.svelte';
+import KeepRuleOrder from '../../renderer/src/components/KeepRuleOrder.svelte';
+import PreferFolderList from '../../renderer/src/components/PreferFolderList.svelte';
 import ProgressPanel from '../../renderer/src/components/ProgressPanel.svelte';
 import TierFilter from '../../renderer/src/components/TierFilter.svelte';
 import VirtualList from '../../renderer/src/components/VirtualList.svelte';
@@ -41,8 +44,8 @@ const group: DuplicateGroup = {
   keepReasons: ['highest resolution (400×300)'],
   reclaimableBytes: 2048,
   members: [
-    { path: '/p/a.jpg', score: 100, match: 'identical bytes', width: 400, height: 300, bytes: 4096, mtimeMs: 0, reference: false, reasons: ['highest resolution (400×300)'], thumb: 'x://a' },
-    { path: '/p/b.webp', score: 97.5, match: 'near-duplicate', width: 200, height: 150, bytes: 2048, mtimeMs: 5, reference: false, reasons: ['lower resolution (200×150 < 400×300)'], thumb: 'x://b' },
+    { path: '/p/a.jpg', score: 100, match: 'identical bytes', width: 400, height: 300, bytes: 4096, mtimeMs: 0, reference: false, excluded: false, reasons: ['highest resolution (400×300)'], thumb: 'x://a' },
+    { path: '/p/b.webp', score: 97.5, match: 'near-duplicate', width: 200, height: 150, bytes: 2048, mtimeMs: 5, reference: false, excluded: false, reasons: ['lower resolution (200×150 < 400×300)'], thumb: 'x://b' },
   ],
 };
 
@@ -124,6 +127,23 @@ describe('GroupDetail', () => {
     expect(members[2]!.classList.contains('gone')).toBe(false);
     expect(members[2]!.textContent).toContain('Reference folder: never trashed or moved');
   });
+
+  it('says a member matching an exclusion in Settings is never touched', () => {
+    const withExcluded: DuplicateGroup = { ...group, members: [group.members[0]!, { ...group.members[1]!, excluded: true }] };
+    const el = render(GroupDetail, {
+      group: withExcluded,
+      position: '1 of 1',
+      keeper: '/p/a.jpg',
+      resolution: undefined,
+      pending: false,
+      onChooseKeeper: () => {},
+      onTrashOthers: () => {},
+      onMoveOthers: () => {},
+      onNotDuplicate: () => {},
+      onShowInFolder: () => {},
+    });
+    expect(el.querySelectorAll('.member')[1]!.textContent).toContain('Excluded in Settings: never trashed or moved');
+  });
 });
 
 describe('HitGrid', () => {
@@ -196,5 +216,73 @@ describe('ProgressPanel', () => {
     expect(job.status).toBe('cancelled');
     expect(el.querySelectorAll('button')).toHaveLength(0);
     expect(el.textContent).toContain('Cancelled');
+  });
+});
+
+describe('ProgressPanel, queued', () => {
+  it('says a queued job is waiting, offers cancel but not pause, and shows no time left', () => {
+    const job = new JobState('scan');
+    job.starting();
+    job.started('j1');
+    job.onProgress({ jobId: 'j1', kind: 'scan', progress: { done: 0, total: 0, failed: 0, rate: 0, etaSeconds: null, current: null, phase: 'queued' } });
+    const actions: string[] = [];
+    const el = render(ProgressPanel, { title: 'Scan', job, onPause: () => actions.push('pause'), onCancel: () => actions.push('cancel') });
+    expect(el.querySelector('[role="status"]')!.textContent).toBe('Queued…');
+    const buttons = Array.from(el.querySelectorAll('button'));
+    expect(buttons.map((b) => b.textContent)).toEqual(['Cancel']);
+    buttons[0]!.click();
+    expect(actions).toEqual(['cancel']);
+  });
+});
+
+const buttonNamed = (el: Element, name: string) => {
+  const b = Array.from(el.querySelectorAll('button')).find((x) => (x.getAttribute('aria-label') ?? x.textContent?.trim()) === name);
+  if (!b) throw new Error(`no button "${name}"`);
+  return b;
+};
+
+describe('PreferFolderList', () => {
+  it('lists the folders in order and reports add, move and remove by position', () => {
+    const calls: string[] = [];
+    const el = render(PreferFolderList, {
+      folders: ['/photos/best', '/backup'],
+      onAdd: () => calls.push('add'),
+      onRemove: (i: number) => calls.push(`remove ${i}`),
+      onMove: (i: number, d: number) => calls.push(`move ${i} ${d}`),
+    });
+    const items = Array.from(el.querySelectorAll('ol[aria-label="Preferred folders, first preferred first"] li'));
+    expect(items.map((li) => li.querySelector('.path')!.textContent)).toEqual(['/photos/best', '/backup']);
+    // The first cannot move up, the last cannot move down.
+    expect(buttonNamed(el, 'Move “/photos/best” up').disabled).toBe(true);
+    expect(buttonNamed(el, 'Move “/backup” down').disabled).toBe(true);
+    buttonNamed(el, 'Move “/backup” up').click();
+    buttonNamed(el, 'Move “/photos/best” down').click();
+    buttonNamed(el, 'Remove “/photos/best”').click();
+    buttonNamed(el, 'Add folder…').click();
+    expect(calls).toEqual(['move 1 -1', 'move 0 1', 'remove 0', 'add']);
+  });
+
+  it('says what an empty list means, and blocks changes while saving', () => {
+    const el = render(PreferFolderList, { folders: [], disabled: true, onAdd: () => {}, onRemove: () => {}, onMove: () => {} });
+    expect(el.querySelector('ol')).toBeNull();
+    expect(el.textContent).toContain('No preferred folders');
+    expect(buttonNamed(el, 'Add folder…').disabled).toBe(true);
+  });
+});
+
+describe('KeepRuleOrder', () => {
+  it("names the folder rule by the preferred folders and reorders with the shortest path kept last", () => {
+    const changes: KeepRule[][] = [];
+    const el = render(KeepRuleOrder, { rules: [...keepRules], preferFolderCount: 3, onChange: (r: KeepRule[]) => void changes.push(r) });
+    const labels = Array.from(el.querySelectorAll('li .label')).map((l) => l.textContent);
+    expect(labels).toContain('Preferred folders (3)');
+    expect(labels).not.toContain('Shortest path');
+    buttonNamed(el, 'Move “Preferred folders (3)” up').click();
+    expect(changes).toEqual([['resolution', 'fileSize', 'format', 'folder', 'captureTime', 'pathLength']]);
+  });
+
+  it('says when the folder rule has no folders to go by', () => {
+    const el = render(KeepRuleOrder, { rules: [...keepRules], preferFolderCount: 0, onChange: () => {} });
+    expect(el.textContent).toContain('Preferred folders (none set yet: add them below)');
   });
 });

@@ -1,9 +1,14 @@
 // The renderer's pure helpers: windowing maths, heatmap colours, keyboard map, keeper reasons, formatting.
 import { describe, expect, it } from 'vitest';
 import type { DuplicateGroup, GroupMember } from '../../electron/shared/contract.js';
-import { baseName, formatBytes, formatDuration, formatRate } from '../../renderer/src/lib/format.js';
+import * as values from '../../electron/shared/values.js';
+import { messageOf, parseError } from '../../renderer/src/lib/errors.js';
+import { baseName, formatBytes, formatDuration, formatRate, plural, sameFolder } from '../../renderer/src/lib/format.js';
 import { heatColor, heatPixels, heatRange } from '../../renderer/src/lib/heatmap.js';
-import { formatOf, keeperReasons } from '../../renderer/src/lib/keeperReasons.js';
+import { formatOf, keepRuleLabel, keeperReasons } from '../../renderer/src/lib/keeperReasons.js';
+import { deviceLabels, featureFormatLabels, oneOf, themeLabels } from '../../renderer/src/lib/optionLabels.js';
+import { moveItem, removeAt } from '../../renderer/src/lib/orderedList.js';
+import { countTiers } from '../../renderer/src/lib/tiers.js';
 import { reviewCommandFor } from '../../renderer/src/lib/reviewKeys.js';
 import { scrollToReveal, visibleRange } from '../../renderer/src/lib/virtualWindow.js';
 
@@ -85,6 +90,7 @@ const member = (path: string, over: Partial<GroupMember> = {}): GroupMember => (
   bytes: 1000,
   mtimeMs: 1000,
   reference: false,
+  excluded: false,
   reasons: [],
   thumb: '',
   ...over,
@@ -122,5 +128,73 @@ describe('format', () => {
     expect(formatOf('/a/B.JPEG')).toBe('JPEG');
     expect(formatOf('/a/b.heic')).toBe('HEIC');
     expect(formatOf('/a/noext')).toBe('—');
+  });
+});
+
+describe('one definition of each value list', () => {
+  it("uses values.ts' formatBytes itself, not a copy", () => {
+    expect(formatBytes).toBe(values.formatBytes);
+  });
+
+  it('names every photo extension the crawler considers, whatever its case', () => {
+    expect(formatOf('/a/B.JPE')).toBe('JPEG');
+    expect(values.photoExtensions.map((ext) => formatOf(`/x/y${ext}`))).toEqual(
+      ['JPEG', 'JPEG', 'JPEG', 'PNG', 'WebP', 'AVIF', 'TIFF', 'TIFF', 'GIF', 'BMP', 'HEIC', 'HEIF'],
+    );
+    expect(formatOf('/a/b.raw')).toBe('RAW');
+  });
+
+  it('labels every device, theme and feature format of the lists, and narrows a menu value to them', () => {
+    expect(Object.keys(deviceLabels)).toEqual([...values.deviceChoices]);
+    expect(Object.keys(themeLabels)).toEqual([...values.themes]);
+    expect(Object.keys(featureFormatLabels)).toEqual([...values.featureFormats]);
+    expect(oneOf(values.themes, 'dark')).toBe('dark');
+    expect(oneOf(values.themes, 'sepia')).toBeNull();
+  });
+
+  it('counts groups per tier with every tier present', () => {
+    expect(countTiers([{ tier: 'exact' }, { tier: 'similar' }, { tier: 'exact' }])).toEqual({ exact: 2, 'same-pixels': 0, 'near-duplicate': 0, similar: 1 });
+    expect(Object.keys(countTiers([]))).toEqual([...values.tiers]);
+  });
+});
+
+describe('errors', () => {
+  it("reads the contract's code in front of the message, and only a known one", () => {
+    expect(parseError(new Error('[no-model] No model is installed'))).toEqual({ code: 'no-model', message: 'No model is installed' });
+    expect(parseError(new Error('[made-up] x'))).toEqual({ code: null, message: '[made-up] x' });
+    expect(parseError('plain')).toEqual({ code: null, message: 'plain' });
+    for (const code of values.errorCodes) expect(parseError(new Error(`[${code}] m`)).code).toBe(code);
+  });
+
+  it('says an internal error is a bug to report; other codes read as their message', () => {
+    expect(messageOf(new Error('[internal] cannot read x of undefined'))).toBe(
+      'Something went wrong inside Lookalike — please report it: cannot read x of undefined',
+    );
+    expect(messageOf(new Error('[not-found] no job j1'))).toBe('no job j1');
+  });
+});
+
+describe('ordered lists and keep-rule labels', () => {
+  it('moves an item within bounds and removes one by index, without touching the input', () => {
+    const list = ['a', 'b', 'c'] as const;
+    expect(moveItem(list, 2, -1)).toEqual(['a', 'c', 'b']);
+    expect(moveItem(list, 0, 1)).toEqual(['b', 'a', 'c']);
+    expect(moveItem(list, 0, -1)).toEqual(['a', 'b', 'c']);
+    expect(moveItem(list, 2, 1)).toEqual(['a', 'b', 'c']);
+    expect(removeAt(list, 1)).toEqual(['a', 'c']);
+    expect(list).toEqual(['a', 'b', 'c']);
+  });
+
+  it("says the folder rule goes by the preferred folders, and how many there are", () => {
+    expect(keepRuleLabel('folder', 2)).toBe('Preferred folders (2)');
+    expect(keepRuleLabel('folder', 0)).toMatch(/^Preferred folders \(none set yet/);
+    expect(keepRuleLabel('fileSize', 2)).toBe('Largest file');
+  });
+
+  it('compares folders up to a trailing separator and counts in words', () => {
+    expect(sameFolder('/a/b/', '/a/b')).toBe(true);
+    expect(sameFolder('/a/b', '/a/bc')).toBe(false);
+    expect(plural(1, 'file')).toBe('1 file');
+    expect(plural(1234, 'group')).toBe('1,234 groups');
   });
 });

@@ -88,6 +88,7 @@ async function makeGroups(spec: { tier: Tier; size: number; referenceFirst?: boo
         height: 10,
         mtimeMs: 0,
         reference: Boolean(referenceFirst) && m === 0,
+        excluded: false,
         reasons: [],
         thumb: '',
       });
@@ -231,6 +232,33 @@ describe('ReviewState', () => {
     await review.trashOthers();
     expect(review.resolutions.has('g1')).toBe(false);
     expect(review.notice).toMatch(/reference folders/);
+  });
+
+  it('never targets a file matching an exclusion in Settings, alone or in a bulk plan', async () => {
+    const review = new ReviewState(effects);
+    const groups = await makeGroups([{ tier: 'near-duplicate', size: 3 }]);
+    groups[0]!.members[0]!.excluded = true;
+    review.load(groups);
+    expect(review.targetsOf(review.current!)).toEqual([file('g0-m1.jpg')]);
+    expect(review.bulkPlan()).toEqual({ groupIds: ['g0'], files: 1, bytes: 200 });
+    await review.trashOthers();
+    expect(existsSync(file('g0-m0.jpg'))).toBe(true);
+    expect(existsSync(file('g0-m1.jpg'))).toBe(false);
+  });
+
+  it('says an internal error from the shell is a bug to report, and keeps the group open', async () => {
+    const review = new ReviewState({
+      ...effects,
+      resolve: async () => {
+        throw new Error('[internal] journal write failed');
+      },
+    });
+    review.load(await makeGroups([{ tier: 'near-duplicate', size: 2 }, { tier: 'near-duplicate', size: 2 }]));
+    await review.trashOthers();
+    expect(review.error).toBe('Something went wrong inside Lookalike — please report it: journal write failed');
+    expect(review.current?.id).toBe('g0');
+    expect(review.isOpen('g0')).toBe(true);
+    expect(review.busy).toBe(false);
   });
 
   it('stays on the same group across a regroup and clamps when it vanished', async () => {

@@ -3,6 +3,7 @@
 import type { ApiEventName, ApiEvents, LookalikeBridge } from '../../../electron/shared/contract.js';
 // methods.ts is the contract's dependency-free half (plain constants), written to be bundled by any side.
 import { API_GLOBAL } from '../../../electron/shared/methods.js';
+import type { Theme } from '../../../electron/shared/values.js';
 
 export type Client = LookalikeBridge;
 
@@ -21,14 +22,14 @@ export function subscribe<E extends ApiEventName>(
 }
 
 /** Paths of dropped files (Electron knows them; a plain browser does not, and gives ''). */
-export function droppedPaths(client: Client, files: FileList | readonly File[]): string[] {
+export function droppedPaths(client: Pick<Client, 'pathForFile'>, files: FileList | readonly File[]): string[] {
   return Array.from(files)
     .map((f) => client.pathForFile(f))
     .filter((p) => p !== '');
 }
 
 /** Follows the theme setting: 'system' leaves it to prefers-color-scheme. */
-export function applyTheme(theme: 'system' | 'light' | 'dark'): void {
+export function applyTheme(theme: Theme): void {
   if (theme === 'system') delete document.documentElement.dataset.theme;
   else document.documentElement.dataset.theme = theme;
 }

@@ -1,19 +1,7 @@
 // Human-readable numbers for the UI. Pure functions: the views and tests share them.
 
-const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
-
-/** 1536 → "1.5 KB" (decimal kilo = 1000 would disagree with every file manager but macOS; we use 1024). */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '—';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${value.toFixed(digits)} ${BYTE_UNITS[unit]}`;
-}
+// Sizes read the same in the CLI, the app and the engine's reasons: one implementation, in the value lists.
+export { formatBytes } from '../../../electron/shared/values.js';
 
 /** Seconds → "42 s", "3 min 05 s", "1 h 02 min"; null (no rate yet) → "estimating…". */
 export function formatDuration(seconds: number | null): string {
@@ -62,6 +50,17 @@ export function baseName(path: string): string {
 export function dirName(path: string): string {
   const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   return cut <= 0 ? path.slice(0, cut + 1) : path.slice(0, cut);
+}
+
+/** Folder equality up to trailing separators (a dialog may return `/a/b/`). */
+export function sameFolder(a: string, b: string): boolean {
+  const trim = (p: string) => (p.length > 1 ? p.replace(/[\\/]+$/, '') : p);
+  return trim(a) === trim(b);
+}
+
+/** 1 → "1 file", 1234 → "1,234 files". */
+export function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export function percent(done: number, total: number): number {

@@ -1,7 +1,7 @@
-// How the contract's tiers read in the UI, in order from most to least alike.
-import type { Tier } from '../../../electron/shared/contract.js';
+// How the contract's tiers read in the UI. Their order (most to least alike) is values.ts `tiers`.
+import { tiers, type Tier } from '../../../electron/shared/values.js';
 
-export const tierOrder: readonly Tier[] = ['exact', 'same-pixels', 'near-duplicate', 'similar'];
+export { tiers };
 
 export const tierLabels: Record<Tier, string> = {
   exact: 'exact copy',
@@ -16,3 +16,10 @@ export const tierShortLabels: Record<Tier, string> = {
   'near-duplicate': 'Near',
   similar: 'Similar',
 };
+
+/** How many groups each tier holds (every tier present, 0 when it has none). */
+export function countTiers(groups: readonly { tier: Tier }[]): Record<Tier, number> {
+  const counts = Object.fromEntries(tiers.map((t) => [t, 0])) as Record<Tier, number>;
+  for (const g of groups) counts[g.tier]++;
+  return counts;
+}

@@ -1,6 +1,9 @@
 // The compare view's state: two chosen images and the engine's verdict on them.
 import type { CompareResult } from '../../../electron/shared/contract.js';
-import type { Client } from '../lib/api.js';
+import { droppedPaths, type Client } from '../lib/api.js';
+import { messageOf } from '../lib/errors.js';
+
+type CompareClient = Pick<Client, 'compare' | 'pickFiles' | 'pathForFile'>;
 
 export class CompareState {
   a = $state<string | null>(null);
@@ -9,13 +12,28 @@ export class CompareState {
   loading = $state(false);
   error = $state<string | null>(null);
   showHeatmap = $state(true);
-  readonly #client: Pick<Client, 'compare'>;
+  readonly #client: CompareClient;
   #request = 0;
 
   readonly ready = $derived(this.a !== null && this.b !== null);
 
-  constructor(client: Pick<Client, 'compare'>) {
+  constructor(client: CompareClient) {
     this.#client = client;
+  }
+
+  /** Asks the user for one image (or two at once) for `side`, then compares. */
+  async pick(side: 'a' | 'b'): Promise<void> {
+    try {
+      const { paths } = await this.#client.pickFiles({ title: 'Choose an image to compare', multiple: true });
+      await this.choose(paths, side);
+    } catch (err) {
+      this.error = messageOf(err);
+    }
+  }
+
+  /** Files dropped on `side` (the ones the shell knows a path for). */
+  drop(side: 'a' | 'b', files: readonly File[]): Promise<void> {
+    return this.choose(droppedPaths(this.#client, files), side);
   }
 
   /** Sets one side (or both, when two files come at once) and compares as soon as both are there. */
@@ -53,10 +71,4 @@ export class CompareState {
       if (request === this.#request) this.loading = false;
     }
   }
-}
-
-export function messageOf(err: unknown): string {
-  // The preload prefixes the shell's error code ("[no-model] …"); people read the message.
-  const message = err instanceof Error ? err.message : String(err);
-  return message.replace(/^\[[a-z-]+\] /, '');
 }

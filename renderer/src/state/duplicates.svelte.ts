@@ -1,18 +1,23 @@
 // The duplicates view: the threshold (regrouping live, debounced), the groups it yields, and the bulk
 // "resolve all as suggested" flow (dry run → confirmation → one undoable action).
 import type { GroupsResult, ResolveAllSummary } from '../../../electron/shared/contract.js';
+import { DEFAULT_THRESHOLD } from '../../../electron/shared/values.js';
 import type { Client } from '../lib/api.js';
 import { debounce } from '../lib/debounce.js';
-import { messageOf } from './compare.svelte.js';
+import { messageOf } from '../lib/errors.js';
 import { ReviewState } from './review.svelte.js';
 
-type DuplicatesClient = Pick<Client, 'getGroups' | 'resolveGroup' | 'markNotDuplicate' | 'undo' | 'resolveAll' | 'pickFolder'>;
+type DuplicatesClient = Pick<
+  Client,
+  'getGroups' | 'resolveGroup' | 'markNotDuplicate' | 'undo' | 'resolveAll' | 'pickFolder' | 'showInFolder'
+>;
 
 /** Slider drags emit many values; regroup once the hand rests this long. */
 export const REGROUP_DEBOUNCE_MS = 150;
 
 export class DuplicatesState {
-  threshold = $state(90);
+  /** The review threshold: the user's default from Settings once they load (values.ts DEFAULT_THRESHOLD before). */
+  threshold = $state(DEFAULT_THRESHOLD);
   loading = $state(false);
   loaded = $state(false);
   error = $state<string | null>(null);
@@ -24,9 +29,10 @@ export class DuplicatesState {
   readonly review: ReviewState;
   readonly #client: DuplicatesClient;
   #request = 0;
+  #thresholdChosen = false;
   readonly #regroupSoon = debounce(() => void this.load(), REGROUP_DEBOUNCE_MS);
 
-  constructor(client: DuplicatesClient, threshold = 90) {
+  constructor(client: DuplicatesClient, threshold: number = DEFAULT_THRESHOLD) {
     this.#client = client;
     this.threshold = threshold;
     this.review = new ReviewState({
@@ -37,9 +43,25 @@ export class DuplicatesState {
     });
   }
 
+  /** The user moved the slider: regroup once the hand rests. */
   setThreshold(value: number): void {
+    this.#thresholdChosen = true;
     this.threshold = Math.min(100, Math.max(0, Math.round(value)));
     this.#regroupSoon();
+  }
+
+  /** The user's default threshold from Settings (settings.threshold); a value they already chose here wins. */
+  useDefaultThreshold(value: number): void {
+    if (!this.#thresholdChosen) this.threshold = value;
+  }
+
+  /** Reveals a photo in the system's file manager. */
+  async showInFolder(path: string): Promise<void> {
+    try {
+      await this.#client.showInFolder({ path });
+    } catch (err) {
+      this.error = messageOf(err);
+    }
   }
 
   async load(): Promise<void> {

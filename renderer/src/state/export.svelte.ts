@@ -1,14 +1,12 @@
 // Export: features (a long job with progress) and duplicate results (a quick file write).
 import type { ExportResultsSummary } from '../../../electron/shared/contract.js';
+import type { FeatureDtype, FeatureFormat, ResultFormat } from '../../../electron/shared/values.js';
 import type { Client } from '../lib/api.js';
-import { messageOf } from './compare.svelte.js';
+import { messageOf } from '../lib/errors.js';
+import { isTextFeatureFormat } from '../lib/optionLabels.js';
 import { JobState } from './job.svelte.js';
 
-export type FeatureFormat = 'npy' | 'safetensors' | 'csv' | 'jsonl';
-export type FeatureDtype = 'float32' | 'float16';
-export type ResultFormat = 'csv' | 'json';
-
-type ExportClient = Pick<Client, 'exportFeatures' | 'exportResults' | 'cancelJob'>;
+type ExportClient = Pick<Client, 'exportFeatures' | 'exportResults' | 'cancelJob' | 'pickFolder'>;
 
 /** Joins a chosen folder and a file name with the folder's own separator. */
 export function joinPath(folder: string, name: string): string {
@@ -39,7 +37,29 @@ export class ExportState {
   setFormat(format: FeatureFormat): void {
     this.format = format;
     this.featureName = this.featureName.replace(/(\.[a-z0-9]+)?$/i, `.${format}`);
-    if (format === 'csv' || format === 'jsonl') this.pooled = true; // text formats hold pooled rows only
+    if (isTextFeatureFormat(format)) this.pooled = true; // text formats hold pooled rows only
+  }
+
+  /** Asks where to write the exports. */
+  async chooseFolder(): Promise<void> {
+    const path = await this.#pickFolder('Export to folder');
+    if (path) this.folder = path;
+  }
+
+  /** Asks for the folder whose photos to embed (instead of the whole catalog). */
+  async chooseInputs(): Promise<void> {
+    const path = await this.#pickFolder('Export the features of this folder');
+    if (path) this.inputs = [path];
+  }
+
+  async #pickFolder(title: string): Promise<string | null> {
+    this.error = null;
+    try {
+      return (await this.#client.pickFolder({ title })).path;
+    } catch (err) {
+      this.error = messageOf(err);
+      return null;
+    }
   }
 
   setResultsFormat(format: ResultFormat): void {

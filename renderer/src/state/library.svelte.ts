@@ -1,12 +1,12 @@
 // Library: the folders the catalog covers, the scan job over them, and the files that failed.
 import type { FailedFile, Root } from '../../../electron/shared/contract.js';
 import type { Client } from '../lib/api.js';
-import { messageOf } from './compare.svelte.js';
+import { messageOf } from '../lib/errors.js';
 import { JobState } from './job.svelte.js';
 
 type LibraryClient = Pick<
   Client,
-  'listRoots' | 'addRoot' | 'removeRoot' | 'startScan' | 'pauseJob' | 'resumeJob' | 'cancelJob' | 'listFailed'
+  'listRoots' | 'addRoot' | 'removeRoot' | 'startScan' | 'pauseJob' | 'resumeJob' | 'cancelJob' | 'listFailed' | 'pickFolder'
 >;
 
 export class LibraryState {
@@ -23,6 +23,14 @@ export class LibraryState {
   async refresh(): Promise<void> {
     await this.#attempt(async () => {
       [this.roots, this.failed] = await Promise.all([this.#client.listRoots(), this.#client.listFailed()]);
+    });
+  }
+
+  /** Asks the user for a folder and adds it (a reference folder is compared against, never changed). */
+  async addFolder(reference: boolean): Promise<void> {
+    await this.#attempt(async () => {
+      const { path } = await this.#client.pickFolder({ title: reference ? 'Add a reference folder' : 'Add a folder' });
+      if (path) this.roots = await this.#client.addRoot({ path, reference });
     });
   }
 

@@ -1,109 +1,97 @@
-// Duplicate review: which group is current, who is kept, what was resolved, and how to undo it. The file
-// operations are injected (ReviewEffects), so this class is the whole review logic and nothing else; every
-// destructive step records the action id that undoes it before the UI moves on.
+// Duplicate review: who is kept, what was resolved, and how to undo it. Which group is on screen is GroupCursor's;
+// the file operations are injected (ReviewEffects) and run one at a time (OperationQueue), so this class is the
+// review logic and nothing else; every destructive step records the action id that undoes it before the UI moves on.
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
-import type { ActionResult, DuplicateGroup, PathFailure, Tier } from '../../../electron/shared/contract.js';
-import { baseName } from '../lib/format.js';
+import type { ActionResult, DuplicateGroup, GroupMember } from '../../../electron/shared/contract.js';
+import { messageOf } from '../lib/errors.js';
+import { baseName, dirName, plural, sameFolder } from '../lib/format.js';
 import type { ReviewCommand } from '../lib/reviewKeys.js';
+import { GroupCursor } from './groupCursor.svelte.js';
+import { OperationQueue } from './operationQueue.svelte.js';
+import { describeFailures, type BulkPlan, type Disposal, type Resolution, type ReviewEffects, type TierFilter, type UndoEntry } from './reviewTypes.js';
 
-export type TierFilter = Tier | 'all';
+export type { BulkPlan, Disposal, Resolution, ReviewEffects, TierFilter } from './reviewTypes.js';
 
-/** Where resolved files go: the OS trash, or a folder the user chose. */
-export type Disposal = { action: 'trash' } | { action: 'move'; dest: string };
-
-/** The file operations review needs (lib/api.ts binds them to the shell; tests bind them to a temp folder). */
-export interface ReviewEffects {
-  resolve(keep: string, targets: string[], disposal: Disposal): Promise<ActionResult>;
-  /** Asks the user for a folder to move files into; null when they cancelled. */
-  chooseFolder(): Promise<string | null>;
-  /** The action id that undoes the mark, or null when the shell cannot undo it. */
-  markNotDuplicate(paths: string[]): Promise<string | null>;
-  undo(actionId: string): Promise<{ failed: PathFailure[] }>;
-}
-
-export type Resolution =
-  | { kind: 'trashed'; keeper: string; trashed: string[] }
-  | { kind: 'moved'; keeper: string; moved: string[]; dest: string }
-  | { kind: 'notDuplicate' };
-
-type UndoEntry =
-  | { kind: 'keeper'; groupId: string; previous: string | undefined }
-  | { kind: 'files'; disposal: Disposal; groupIds: string[]; actionId: string; fileCount: number }
-  | { kind: 'notDuplicate'; groupId: string; actionId: string | null };
-
-export interface BulkPlan {
-  groupIds: string[];
-  files: number;
-  bytes: number;
-}
+/** A file in a reference folder or matching an exclusion in Settings is never trashed or moved. */
+const isProtected = (m: GroupMember): boolean => m.reference || m.excluded;
+const NOTHING_ELSE = 'the other files are in reference folders or excluded in Settings';
 
 export class ReviewState {
-  groups = $state.raw<readonly DuplicateGroup[]>([]);
-  tierFilter = $state<TierFilter>('all');
-  cursor = $state(0);
-  error = $state<string | null>(null);
+  readonly nav = new GroupCursor();
   /** The last thing done, for the status line ("Moved 2 files to the trash"). */
   notice = $state<string | null>(null);
-  busy = $state(false);
   /** Keeper paths the user chose, by group id (else the engine's suggestion). */
   readonly keepers = new SvelteMap<string, string>();
   readonly resolutions = new SvelteMap<string, Resolution>();
   /** Groups whose file operation is queued or running: the cursor has already moved past them. */
   readonly pending = new SvelteSet<string>();
   #undo = $state.raw<readonly UndoEntry[]>([]);
-  #queue: Promise<void> = Promise.resolve();
+  readonly #queue = new OperationQueue();
   /** A second m while the folder dialog is open must not open another. */
   #choosingFolder = false;
   readonly #effects: ReviewEffects;
 
-  readonly visible = $derived(
-    this.tierFilter === 'all' ? this.groups : this.groups.filter((g) => g.tier === this.tierFilter),
-  );
-  readonly current = $derived<DuplicateGroup | undefined>(this.visible[this.cursor]);
   readonly canUndo = $derived(this.#undo.length > 0);
-  readonly resolvedCount = $derived(this.visible.filter((g) => this.resolutions.has(g.id)).length);
-  readonly tierCounts = $derived(countTiers(this.groups));
+  readonly resolvedCount = $derived(this.nav.visible.filter((g) => this.resolutions.has(g.id)).length);
 
   constructor(effects: ReviewEffects) {
     this.#effects = effects;
   }
 
-  /** New groups (first load or a regroup): stay on the same group when it still exists. */
-  load(groups: readonly DuplicateGroup[]): void {
-    const currentId = this.current?.id;
-    this.groups = groups;
-    const again = currentId === undefined ? -1 : this.visible.findIndex((g) => g.id === currentId);
-    this.cursor = again >= 0 ? again : Math.min(this.cursor, Math.max(0, this.visible.length - 1));
+  get groups(): readonly DuplicateGroup[] {
+    return this.nav.groups;
+  }
+  get visible(): readonly DuplicateGroup[] {
+    return this.nav.visible;
+  }
+  get current(): DuplicateGroup | undefined {
+    return this.nav.current;
+  }
+  get cursor(): number {
+    return this.nav.cursor;
+  }
+  get tierFilter(): TierFilter {
+    return this.nav.tierFilter;
+  }
+  get tierCounts() {
+    return this.nav.tierCounts;
+  }
+  get busy(): boolean {
+    return this.#queue.busy;
+  }
+  get error(): string | null {
+    return this.#queue.error;
+  }
+  set error(message: string | null) {
+    this.#queue.error = message;
   }
 
+  load(groups: readonly DuplicateGroup[]): void {
+    this.nav.load(groups);
+  }
   setTierFilter(filter: TierFilter): void {
-    const currentId = this.current?.id;
-    this.tierFilter = filter;
-    this.cursor = Math.max(0, this.visible.findIndex((g) => g.id === currentId));
+    this.nav.setTierFilter(filter);
+  }
+  select(index: number): void {
+    this.nav.select(index);
+  }
+  move(delta: number): void {
+    this.nav.move(delta);
   }
 
   keeperOf(group: DuplicateGroup): string {
     return this.keepers.get(group.id) ?? group.keep;
   }
 
-  /** What "trash/move the others" would remove: everything but the keeper, and never a reference file. */
+  /** What "trash/move the others" would remove: everything but the keeper, never a protected file. */
   targetsOf(group: DuplicateGroup): string[] {
     const keeper = this.keeperOf(group);
-    return group.members.filter((m) => m.path !== keeper && !m.reference).map((m) => m.path);
+    return group.members.filter((m) => m.path !== keeper && !isProtected(m)).map((m) => m.path);
   }
 
   /** Neither resolved nor waiting on a file operation. */
   isOpen(groupId: string): boolean {
     return !this.resolutions.has(groupId) && !this.pending.has(groupId);
-  }
-
-  select(index: number): void {
-    if (this.visible.length === 0) return;
-    this.cursor = Math.min(this.visible.length - 1, Math.max(0, index));
-  }
-
-  move(delta: number): void {
-    this.select(this.cursor + delta);
   }
 
   chooseKeeper(memberIndex: number): void {
@@ -121,7 +109,7 @@ export class ReviewState {
     if (!group || !this.isOpen(group.id)) return Promise.resolve();
     const targets = this.targetsOf(group);
     if (targets.length === 0) {
-      this.notice = 'Nothing to trash: the other files are in reference folders';
+      this.notice = `Nothing to trash: ${NOTHING_ELSE}`;
       return Promise.resolve();
     }
     return this.#disposeOthers(group, targets, { action: 'trash' });
@@ -133,29 +121,33 @@ export class ReviewState {
     if (!group || !this.isOpen(group.id)) return;
     const targets = this.targetsOf(group);
     if (targets.length === 0) {
-      this.notice = 'Nothing to move: the other files are in reference folders';
+      this.notice = `Nothing to move: ${NOTHING_ELSE}`;
       return;
     }
-    if (this.#choosingFolder) return;
-    let dest: string | null;
-    this.#choosingFolder = true;
-    try {
-      dest = await this.#effects.chooseFolder();
-    } catch (err) {
-      this.error = `Could not open the folder dialog: ${err instanceof Error ? err.message : String(err)}`;
-      return;
-    } finally {
-      this.#choosingFolder = false;
-    }
+    const dest = await this.#chooseFolder();
     // The group may have been resolved or regrouped away while the dialog was open.
     if (dest === null || this.current?.id !== group.id || !this.isOpen(group.id)) return;
     // Moving into the folder a file already sits in would only rename it.
-    const sameFolder = targets.find((p) => sameDir(dirName(p), dest));
-    if (sameFolder !== undefined) {
-      this.error = `Choose another folder: ${baseName(sameFolder)} is already in ${dest}`;
+    const alreadyThere = targets.find((p) => sameFolder(dirName(p), dest));
+    if (alreadyThere !== undefined) {
+      this.error = `Choose another folder: ${baseName(alreadyThere)} is already in ${dest}`;
       return;
     }
     return this.#disposeOthers(group, targets, { action: 'move', dest });
+  }
+
+  /** The folder the user chose, or null when they cancelled, the dialog failed, or it is already open. */
+  async #chooseFolder(): Promise<string | null> {
+    if (this.#choosingFolder) return null;
+    this.#choosingFolder = true;
+    try {
+      return await this.#effects.chooseFolder();
+    } catch (err) {
+      this.error = `Could not open the folder dialog: ${messageOf(err)}`;
+      return null;
+    } finally {
+      this.#choosingFolder = false;
+    }
   }
 
   #disposeOthers(group: DuplicateGroup, targets: string[], disposal: Disposal): Promise<void> {
@@ -187,7 +179,7 @@ export class ReviewState {
 
   /** What the engine suggests trashing: the user's keeper choices do not apply ("resolve as suggested"). */
   suggestedTargetsOf(group: DuplicateGroup): string[] {
-    return group.members.filter((m) => m.path !== group.keep && !m.reference).map((m) => m.path);
+    return group.members.filter((m) => m.path !== group.keep && !isProtected(m)).map((m) => m.path);
   }
 
   /** The groups a bulk resolve covers: those on screen (tier filter applies) still open. */
@@ -209,7 +201,7 @@ export class ReviewState {
     if (groupIds.length === 0) return Promise.resolve();
     const byId = new Map(this.groups.map((g) => [g.id, g]));
     for (const id of groupIds) this.pending.add(id);
-    return this.#run(async () => {
+    return this.#queue.run(async () => {
       try {
         const result = await execute();
         const done = new Set(result.done);
@@ -229,31 +221,35 @@ export class ReviewState {
 
   /** Undoes the last finished step, after any still queued (so Ctrl+Z right after d undoes that d). */
   undo(): Promise<void> {
-    return this.#run(async () => {
+    return this.#queue.run(async () => {
       const entry = this.#undo.at(-1);
       if (!entry) return;
-      if (entry.kind === 'keeper') {
-        if (entry.previous === undefined) this.keepers.delete(entry.groupId);
-        else this.keepers.set(entry.groupId, entry.previous);
-        this.#reveal(entry.groupId);
-        this.notice = 'Keeper choice undone';
-      } else if (entry.kind === 'files') {
-        const { failed } = await this.#effects.undo(entry.actionId);
-        if (failed.length > 0) throw new Error(describeFailures('Could not restore', failed));
-        for (const id of entry.groupIds) this.resolutions.delete(id);
-        this.#reveal(entry.groupIds[0]!);
-        this.notice =
-          entry.disposal.action === 'trash'
-            ? `Restored ${plural(entry.fileCount, 'file')} from the trash`
-            : `Moved ${plural(entry.fileCount, 'file')} back from ${entry.disposal.dest}`;
-      } else {
-        if (entry.actionId !== null) await this.#effects.undo(entry.actionId);
-        this.resolutions.delete(entry.groupId);
-        this.#reveal(entry.groupId);
-        this.notice = 'Not-a-duplicate mark undone';
-      }
+      await this.#revert(entry);
       this.#undo = this.#undo.slice(0, -1);
     });
+  }
+
+  async #revert(entry: UndoEntry): Promise<void> {
+    if (entry.kind === 'keeper') {
+      if (entry.previous === undefined) this.keepers.delete(entry.groupId);
+      else this.keepers.set(entry.groupId, entry.previous);
+      this.nav.reveal(entry.groupId);
+      this.notice = 'Keeper choice undone';
+    } else if (entry.kind === 'files') {
+      const { failed } = await this.#effects.undo(entry.actionId);
+      if (failed.length > 0) throw new Error(describeFailures('Could not restore', failed));
+      for (const id of entry.groupIds) this.resolutions.delete(id);
+      this.nav.reveal(entry.groupIds[0]!);
+      this.notice =
+        entry.disposal.action === 'trash'
+          ? `Restored ${plural(entry.fileCount, 'file')} from the trash`
+          : `Moved ${plural(entry.fileCount, 'file')} back from ${entry.disposal.dest}`;
+    } else {
+      if (entry.actionId !== null) await this.#effects.undo(entry.actionId);
+      this.resolutions.delete(entry.groupId);
+      this.nav.reveal(entry.groupId);
+      this.notice = 'Not-a-duplicate mark undone';
+    }
   }
 
   handle(command: ReviewCommand): Promise<void> | void {
@@ -297,79 +293,16 @@ export class ReviewState {
    */
   #resolveGroup(groupId: string, work: () => Promise<void>): Promise<void> {
     this.pending.add(groupId);
-    this.#advanceFrom(groupId);
-    return this.#run(async () => {
+    this.nav.advanceFrom(groupId, (id) => this.isOpen(id));
+    return this.#queue.run(async () => {
       try {
         await work();
       } catch (err) {
-        this.#reveal(groupId);
+        this.nav.reveal(groupId);
         throw err;
       } finally {
         this.pending.delete(groupId);
       }
     });
   }
-
-  /** File operations run one at a time in key-press order; a failure shows and changes nothing. */
-  #run(work: () => Promise<void>): Promise<void> {
-    const next = this.#queue.then(async () => {
-      this.busy = true;
-      this.error = null;
-      try {
-        await work();
-      } catch (err) {
-        this.error = err instanceof Error ? err.message : String(err);
-      } finally {
-        this.busy = false;
-      }
-    });
-    this.#queue = next;
-    return next;
-  }
-
-  #reveal(groupId: string): void {
-    const i = this.visible.findIndex((g) => g.id === groupId);
-    if (i >= 0) this.cursor = i;
-  }
-
-  /** After resolving, go to the next group still open (the user's flow is d, d, d…). */
-  #advanceFrom(groupId: string): void {
-    const from = this.visible.findIndex((g) => g.id === groupId);
-    if (from < 0 || this.visible[this.cursor]?.id !== groupId) return;
-    for (let i = from + 1; i < this.visible.length; i++) {
-      if (this.isOpen(this.visible[i]!.id)) {
-        this.cursor = i;
-        return;
-      }
-    }
-  }
-}
-
-function countTiers(groups: readonly DuplicateGroup[]): Record<Tier, number> {
-  const counts: Record<Tier, number> = { exact: 0, 'same-pixels': 0, 'near-duplicate': 0, similar: 0 };
-  for (const g of groups) counts[g.tier]++;
-  return counts;
-}
-
-function describeFailures(head: string, failed: PathFailure[]): string {
-  if (failed.length === 0) return head;
-  const first = failed[0]!;
-  const more = failed.length > 1 ? ` (and ${failed.length - 1} more)` : '';
-  return `${head}: ${first.path}: ${first.error}${more}`;
-}
-
-/** The folder part of a path, for either separator (paths come from any OS). */
-function dirName(path: string): string {
-  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return cut <= 0 ? path.slice(0, cut + 1) : path.slice(0, cut);
-}
-
-/** Folder equality up to trailing separators (a dialog may return `/a/b/`). */
-function sameDir(a: string, b: string): boolean {
-  const trim = (p: string) => (p.length > 1 ? p.replace(/[\\/]+$/, '') : p);
-  return trim(a) === trim(b);
-}
-
-export function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -1,12 +1,13 @@
-// Settings and models: what the engine runs, and the first-run model download.
+// Settings and models: what the engine runs, the keep-best preferences, and the first-run model download.
 import type { ModelInfo, Settings, Status } from '../../../electron/shared/contract.js';
 import type { Client } from '../lib/api.js';
-import { messageOf } from './compare.svelte.js';
+import { messageOf } from '../lib/errors.js';
+import { moveItem, removeAt } from '../lib/orderedList.js';
 import { JobState } from './job.svelte.js';
 
 type SettingsClient = Pick<
   Client,
-  'getStatus' | 'getSettings' | 'setSettings' | 'listModels' | 'downloadModel' | 'importModel' | 'useModel' | 'cancelJob'
+  'getStatus' | 'getSettings' | 'setSettings' | 'listModels' | 'downloadModel' | 'importModel' | 'useModel' | 'cancelJob' | 'pickFolder'
 >;
 
 export class SettingsState {
@@ -20,6 +21,8 @@ export class SettingsState {
   readonly #client: SettingsClient;
 
   readonly needsModel = $derived(this.status !== null && !this.status.modelInstalled);
+  /** The folders the `folder` keep rule prefers, earlier first (empty before settings load). */
+  readonly preferFolders = $derived<readonly string[]>(this.settings?.preferFolders ?? []);
 
   constructor(client: SettingsClient) {
     this.#client = client;
@@ -35,12 +38,41 @@ export class SettingsState {
     });
   }
 
-  async update(patch: Partial<Settings>): Promise<void> {
+  /** Saves a change; resolves true when the shell took it. */
+  async update(patch: Partial<Settings>): Promise<boolean> {
     this.saving = true;
-    await this.#attempt(async () => {
+    const ok = await this.#attempt(async () => {
       this.settings = await this.#client.setSettings(patch);
     });
     this.saving = false;
+    return ok;
+  }
+
+  /** Asks for a folder and appends it to the preferred folders (last = least preferred). */
+  async addPreferFolder(): Promise<boolean> {
+    this.error = null;
+    let path: string | null;
+    try {
+      path = (await this.#client.pickFolder({ title: 'Add a preferred folder' })).path;
+    } catch (err) {
+      this.error = messageOf(err);
+      return false;
+    }
+    if (path === null) return false;
+    if (this.preferFolders.includes(path)) {
+      this.error = `${path} is already a preferred folder`;
+      return false;
+    }
+    return this.update({ preferFolders: [...this.preferFolders, path] });
+  }
+
+  removePreferFolder(index: number): Promise<boolean> {
+    return this.update({ preferFolders: removeAt(this.preferFolders, index) });
+  }
+
+  /** Moves a preferred folder up (delta -1: preferred sooner) or down. */
+  movePreferFolder(index: number, delta: number): Promise<boolean> {
+    return this.update({ preferFolders: moveItem(this.preferFolders, index, delta) });
   }
 
   async downloadModel(id: string): Promise<void> {
@@ -58,6 +90,14 @@ export class SettingsState {
     if (this.download.id !== null && this.download.active) await this.#client.cancelJob({ jobId: this.download.id });
   }
 
+  /** Asks for a model folder (config.json, onnx/model.onnx) and imports it. */
+  async importModelFromFolder(): Promise<void> {
+    await this.#attempt(async () => {
+      const { path } = await this.#client.pickFolder({ title: 'Choose a model folder (config.json, onnx/model.onnx)' });
+      if (path) await this.importModel(path);
+    });
+  }
+
   async importModel(path: string): Promise<void> {
     await this.#attempt(async () => {
       await this.#client.importModel({ path });
@@ -72,12 +112,14 @@ export class SettingsState {
     });
   }
 
-  async #attempt(work: () => Promise<void>): Promise<void> {
+  async #attempt(work: () => Promise<void>): Promise<boolean> {
     this.error = null;
     try {
       await work();
+      return true;
     } catch (err) {
       this.error = messageOf(err);
+      return false;
     }
   }
 }
