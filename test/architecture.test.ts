@@ -61,16 +61,48 @@ describe('layering', () => {
     expect(importsOf(path.join(repoRoot, 'electron/shared/values.ts'))).toEqual([]);
   });
 
-  it('the CLI uses the engine, never electron, main or the renderer', () => {
+  // The front ends reach the engine through its public entries only: the Library facade (with its types and the
+  // one error type) and the model manager.
+  const PUBLIC_ENGINE_ENTRIES = ['electron/engine/library/index.ts', 'electron/engine/models/index.ts'];
+  const engineEntry = (ref: ImportRef): string =>
+    path.relative(repoRoot, path.resolve(path.dirname(ref.file), ref.spec)).replace(/\.js$/, '.ts');
+  const throughPublicEntries = (ref: ImportRef, layer: string | null) => layer !== 'engine' || PUBLIC_ENGINE_ENTRIES.includes(engineEntry(ref));
+
+  it('the CLI uses the engine through its public entries (and the value lists), never electron, main or the renderer', () => {
     expect(
-      violations('electron/cli', (ref, layer) => ref.spec !== 'electron' && (layer === null || ['cli', 'engine'].includes(layer))),
+      violations('electron/cli', (ref, layer) =>
+        ref.spec !== 'electron' && (layer === null || layer === 'cli' || isValues(ref.spec) || (layer === 'engine' && throughPublicEntries(ref, layer)))),
     ).toEqual([]);
   });
 
-  it('main uses the engine and shared, never the CLI or the renderer', () => {
-    expect(violations('electron/main', (_ref, layer) => layer === null || ['main', 'engine', 'shared'].includes(layer))).toEqual(
-      [],
+  it('main uses the engine only through its public entries, and shared; never the CLI or the renderer', () => {
+    expect(
+      violations('electron/main', (ref, layer) => layer === null || ['main', 'shared'].includes(layer) || (layer === 'engine' && throughPublicEntries(ref, layer))),
+    ).toEqual([]);
+  });
+
+  it('the engine process uses the Library facade and the contract, nothing of main or electron', () => {
+    expect(
+      violations('electron/engineProcess', (ref, layer) =>
+        ref.spec !== 'electron' && (layer === null || ['engineProcess', 'shared'].includes(layer) || (layer === 'engine' && throughPublicEntries(ref, layer)))),
+    ).toEqual([]);
+  });
+
+  it('the front ends name at most three public entries of the engine', () => {
+    const used = new Set(
+      ['electron/cli', 'electron/main', 'electron/engineProcess']
+        .flatMap((dir) => sourceFiles(dir).flatMap(importsOf))
+        .filter((ref) => layerOf(ref.file, ref.spec) === 'engine')
+        .map(engineEntry),
     );
+    expect(used.size).toBeLessThanOrEqual(3);
+  });
+
+  it('shared is the contract: it imports the Library types and settings schema, never main, the CLI or the renderer', () => {
+    expect(
+      violations('electron/shared', (ref, layer) =>
+        layer === null || layer === 'shared' || (layer === 'engine' && ['electron/engine/library/types.ts', 'electron/engine/library/settings.ts'].includes(engineEntry(ref)))),
+    ).toEqual([]);
   });
 
   it('the preload imports only electron and shared', () => {

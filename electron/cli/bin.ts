@@ -12,6 +12,6 @@ main(process.argv.slice(2), io).then(
   },
   (err: unknown) => {
     process.stderr.write(`lookalike: ${String(err)}\n`);
-    process.exitCode = ExitCode.usage;
+    process.exitCode = ExitCode.internal;
   },
 );

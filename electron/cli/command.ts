@@ -1,4 +1,7 @@
-// The shape every CLI subcommand has. main.ts dispatches `lookalike <name> …` to the matching command.
+// The shape every CLI subcommand has. main.ts dispatches `lookalike <name> …` to the matching command and maps
+// errors to exit codes once (errors carry a code: engine/errors.ts).
+import { exitCodes } from '../shared/values.js';
+import { LookalikeError } from '../engine/library/index.js';
 
 export interface CliIO {
   stdout: NodeJS.WritableStream;
@@ -8,14 +11,12 @@ export interface CliIO {
   signal: AbortSignal;
 }
 
-/** Exit codes shared by all commands. */
-export const ExitCode = { ok: 0, someFailed: 1, usage: 2 } as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+/** Exit codes shared by all commands: 0 ok, 1 some files failed, 2 usage or model error, 70 a bug. */
+export const ExitCode = exitCodes;
+export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
 
-/** Thrown for bad arguments or a missing/broken model: main prints the message and exits 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+/** Bad arguments: main prints the message with the command's usage and exits 2. */
+export const usageError = (message: string): LookalikeError => new LookalikeError('invalid-request', message);
 
 export interface CliCommand {
   name: string;

@@ -1,7 +1,8 @@
-// `lookalike <command> …`: the first front end of the engine. Commands load lazily, so `compare` does not pay for
-// the catalog and `models list` does not load onnxruntime.
+// `lookalike <command> …`: the CLI front end of the Library. Commands load lazily, so `models list` does not
+// load the catalog. Errors become exit codes here, once: a LookalikeError by its code, anything else is a bug.
 import { readFileSync } from 'node:fs';
-import { ExitCode, UsageError, type CliCommand, type CliIO } from './command.js';
+import { asLookalikeError, exitCodeOf } from '../engine/library/index.js';
+import { ExitCode, type CliCommand, type CliIO } from './command.js';
 
 const commands: Record<string, () => Promise<{ command: CliCommand }>> = {
   scan: () => import('./commands/scan.js'),
@@ -27,8 +28,29 @@ async function help(io: CliIO): Promise<void> {
     const { command } = await load();
     lines.push(`  ${command.name.padEnd(9)} ${command.summary}`);
   }
-  lines.push('', 'Run `lookalike <command> --help` for its options. Exit codes: 0 ok, 1 some files failed, 2 usage or model error.');
+  lines.push(
+    '',
+    'Run `lookalike <command> --help` for its options. Every library command takes --data-dir DIR (default: the',
+    'platform app data folder, e.g. ~/.local/share/lookalike, shared with the app) and --db FILE.',
+    'Exit codes: 0 ok, 1 some files failed or cancelled, 2 usage or model error, 70 internal error (please report).',
+  );
   io.stdout.write(lines.join('\n') + '\n');
+}
+
+/** One mapping from errors to exit codes: parse errors and LookalikeErrors by code; anything else is a bug. */
+export function reportError(name: string, command: CliCommand, err: unknown, io: CliIO): number {
+  const parseCode = (err as { code?: string }).code ?? '';
+  if (parseCode.startsWith('ERR_PARSE_ARGS')) {
+    io.stderr.write(`lookalike ${name}: ${(err as Error).message}\nUsage: ${command.usage}\n`);
+    return ExitCode.usage;
+  }
+  const e = asLookalikeError(err);
+  if (e.code === 'internal') {
+    io.stderr.write(`lookalike ${name}: internal error: ${(err as Error).stack ?? String(err)}\nThis is a bug in Lookalike: please report it with the lines above.\n`);
+  } else {
+    io.stderr.write(`lookalike ${name}: ${e.message}\n${e.code === 'invalid-request' ? `Usage: ${command.usage}\n` : ''}`);
+  }
+  return exitCodeOf(e.code);
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -54,13 +76,6 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (err) {
-    // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
-    const code = (err as { code?: string }).code ?? '';
-    if (err instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr.write(`lookalike ${name}: ${(err as Error).message}\nUsage: ${command.usage}\n`);
-      return ExitCode.usage;
-    }
-    io.stderr.write(`lookalike ${name}: ${(err as Error).stack ?? String(err)}\n`);
-    return ExitCode.usage;
+    return reportError(name, command, err, io);
   }
 }

@@ -1,5 +1,5 @@
 // Progress on stderr, only when stderr is a terminal (so scripts and --json consumers see clean output).
-import type { JobProgress } from '../engine/types.js';
+import type { JobProgress } from '../engine/library/index.js';
 
 export function formatDuration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '--:--';

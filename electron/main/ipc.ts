@@ -3,12 +3,11 @@
 // Error with a clean message (Electron would otherwise prefix "Error invoking remote method…" and drop codes).
 import { z } from 'zod';
 import { apiMethods, invokeChannel, requestSchemas } from '../shared/contract.js';
-import type { ApiMethod, ApiResponse, InvokeResult, ParsedRequest } from '../shared/contract.js';
+import type { ApiMethod, ApiResponse, Handlers, InvokeResult, ParsedRequest } from '../shared/contract.js';
 import { ApiError, toErrorPayload } from './apiError.js';
 import type { InvokeEventLike } from './senderCheck.js';
 
-/** What main implements: every method, taking the parsed request. A missing method fails to compile. */
-export type Handlers = { [K in ApiMethod]: (req: ParsedRequest<K>) => Promise<ApiResponse<K>> };
+export type { Handlers } from '../shared/contract.js';
 
 /** Parses a raw request with the method's schema; throws ApiError('invalid-request') with a readable message. */
 export function parseRequest<K extends ApiMethod>(method: K, raw: unknown): ParsedRequest<K> {

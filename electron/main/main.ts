@@ -4,17 +4,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
-import { eventChannel, MEDIA_SCHEME, settingsSchema, type ApiEventName, type ApiEvents } from '../shared/contract.js';
+import { adoptLegacyData, dataPaths, openJsonStore, resolveDataDir, type DataPaths } from '../engine/library/index.js';
+import { eventChannel, MEDIA_SCHEME, photoExtensions, type ApiEventName, type ApiEvents } from '../shared/contract.js';
 import { appRequestHandler } from './appProtocol.js';
-import { defaultSettings } from './defaultSettings.js';
-import { createHandlers } from './handlers.js';
-import { startEngineHost } from './host/engineHost.js';
+import { createHandlers, type DialogService } from './handlers.js';
+import { startEngineHost, type EngineHost } from './host/engineHost.js';
 import { bindIpc } from './ipc.js';
-import { createJobRegistry } from './jobs.js';
-import { openJsonStore } from './jsonStore.js';
 import { mediaRequestHandler } from './media/protocol.js';
 import { buildMenuTemplate } from './menu.js';
-import { importLegacyRoots, openRootRegistry } from './roots.js';
+import { importLegacyRoots, openRootRegistry, type RootRegistry } from './roots.js';
 import { hardenContents, hardenSession } from './security.js';
 import { APP_ORIGIN, APP_SCHEME, appUrlCheck, untrustedSenderReason } from './senderCheck.js';
 import { DEFAULT_WINDOW_STATE, fitToDisplays, windowStateSchema } from './windowState.js';
@@ -41,30 +39,37 @@ if (!app.requestSingleInstanceLock()) {
   });
 }
 
-async function start(): Promise<void> {
-  const userData = app.getPath('userData');
-  const settings = await openJsonStore(path.join(userData, 'settings.json'), settingsSchema, defaultSettings(), log);
-  const windowState = await openJsonStore(path.join(userData, 'window-state.json'), windowStateSchema, DEFAULT_WINDOW_STATE, log);
-  const grants = new Set<string>();
+/** The one data folder (shared with the CLI), after moving an older app version's library into it once. */
+async function openData(): Promise<DataPaths> {
+  const paths = dataPaths(resolveDataDir(undefined, process.env));
+  for (const line of await adoptLegacyData(app.getPath('userData'), paths).catch((e: unknown) => [`old app data not moved: ${String(e)}`])) log(line);
+  return paths;
+}
 
-  // The worker owns the catalog (<userData>/catalog.db), whose roots table is the one list of library folders.
+/** The engine process, and main's copy of the library folders. */
+async function setupEngine(paths: DataPaths): Promise<{ host: EngineHost; roots: RootRegistry }> {
+  // The engine owns the catalog, whose roots table is the one list of library folders.
   const host = startEngineHost({
-    workerUrl: new URL('./host/engineWorker.js', import.meta.url),
-    config: { dataDir: userData, device: settings.get().device, threads: settings.get().threads, modelDir: process.env['LOOKALIKE_MODEL'] ?? null },
+    entryUrl: new URL('../engineProcess/entry.js', import.meta.url),
+    config: { dataDir: paths.dataDir, appVersion: app.getVersion(), modelDir: process.env['LOOKALIKE_MODEL'] ?? null },
     callbacks: { trashItem: (file) => shell.trashItem(file) },
     log,
   });
-  const jobs = createJobRegistry(host);
-  const roots = await openRootRegistry(host);
-  await importLegacyRoots(path.join(userData, 'roots.json'), roots, log).catch((error: unknown) => log(`roots.json not imported: ${String(error)}`));
+  const roots = await openRootRegistry(host.api);
+  await importLegacyRoots(path.join(paths.dataDir, 'roots.json'), host.api, log).catch((error: unknown) => log(`roots.json not imported: ${String(error)}`));
+  await roots.list();
+  app.on('will-quit', () => void host.close());
+  return { host, roots };
+}
 
+function setupProtocols(paths: DataPaths, roots: RootRegistry, grants: ReadonlySet<string>): void {
   hardenSession(session.defaultSession, DEV_SERVER);
   protocol.handle(APP_SCHEME, appRequestHandler(RENDERER_DIR));
-  protocol.handle(
-    MEDIA_SCHEME,
-    mediaRequestHandler({ roots: () => roots.get().map((r) => r.path), granted: () => grants, cacheDir: path.join(userData, 'thumbnails'), log }),
-  );
+  protocol.handle(MEDIA_SCHEME, mediaRequestHandler({ roots: () => roots.get().map((r) => r.path), granted: () => grants, cacheDir: paths.thumbnails, log }));
+}
 
+async function setupWindow(): Promise<BrowserWindow> {
+  const windowState = await openJsonStore(path.join(app.getPath('userData'), 'window-state.json'), windowStateSchema, DEFAULT_WINDOW_STATE, log);
   const placed = fitToDisplays(windowState.get(), screen.getAllDisplays().map((d) => d.workArea));
   const win = new BrowserWindow({
     ...placed,
@@ -97,46 +102,38 @@ async function start(): Promise<void> {
     if (win.isDestroyed() || win.isMinimized()) return;
     void windowState.set({ ...win.getNormalBounds(), maximized: win.isMaximized() });
   };
-  win.on('resize', saveBounds);
-  win.on('move', saveBounds);
-  win.on('close', saveBounds);
+  for (const event of ['resize', 'move', 'close'] as const) win.on(event as 'resize', saveBounds);
+  app.on('second-instance', () => {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  return win;
+}
 
+function dialogsFor(win: BrowserWindow): DialogService {
+  return {
+    async openFiles({ title, multiple }) {
+      const r = await dialog.showOpenDialog(win, {
+        ...(title ? { title } : {}),
+        properties: multiple ? ['openFile', 'multiSelections'] : ['openFile'],
+        filters: [{ name: 'Photos', extensions: photoExtensions.map((e) => e.slice(1)) }],
+      });
+      return r.canceled ? [] : r.filePaths;
+    },
+    async openFolder({ title }) {
+      const r = await dialog.showOpenDialog(win, { ...(title ? { title } : {}), properties: ['openDirectory', 'createDirectory'] });
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+  };
+}
+
+/** The contract over IPC (sender-checked, validated), the engine's events to the window, and the menu. */
+function setupIpc(win: BrowserWindow, host: EngineHost, roots: RootRegistry, grants: Set<string>): void {
   const send = <E extends ApiEventName>(event: E, payload: ApiEvents[E]): void => {
     if (!win.isDestroyed()) win.webContents.send(eventChannel(event), payload);
   };
-  jobs.onEvent((event) => {
-    if (event.type === 'statusChanged') {
-      send('statusChanged', { appVersion: app.getVersion(), dataDir: userData, ...event.status });
-    } else if (event.type === 'jobProgress') {
-      send('jobProgress', { jobId: event.jobId, kind: event.kind, progress: event.progress });
-    } else {
-      send('jobDone', event.done);
-    }
-  });
-
-  const handlers = createHandlers({
-    host,
-    jobs,
-    settings,
-    roots,
-    grants,
-    app: { version: app.getVersion(), dataDir: userData },
-    shell: { showItemInFolder: (file) => shell.showItemInFolder(file) },
-    dialogs: {
-      async openFiles({ title, multiple }) {
-        const r = await dialog.showOpenDialog(win, {
-          ...(title ? { title } : {}),
-          properties: multiple ? ['openFile', 'multiSelections'] : ['openFile'],
-          filters: [{ name: 'Photos', extensions: ['jpg', 'jpeg', 'png', 'webp', 'avif', 'heic', 'heif', 'tif', 'tiff', 'gif', 'bmp'] }],
-        });
-        return r.canceled ? [] : r.filePaths;
-      },
-      async openFolder({ title }) {
-        const r = await dialog.showOpenDialog(win, { ...(title ? { title } : {}), properties: ['openDirectory', 'createDirectory'] });
-        return r.canceled ? null : (r.filePaths[0] ?? null);
-      },
-    },
-  });
+  host.onEvent((e) => send(e.event, e.payload as ApiEvents[typeof e.event]));
+  const handlers = createHandlers({ host, roots, grants, shell: { showItemInFolder: (file) => shell.showItemInFolder(file) }, dialogs: dialogsFor(win) });
   const isAppUrl = appUrlCheck(DEV_SERVER);
   bindIpc(ipcMain, {
     handlers,
@@ -148,16 +145,17 @@ async function start(): Promise<void> {
         isAppUrl,
       }),
   });
-
   const template = buildMenuTemplate({ appName: app.name, isMac: process.platform === 'darwin', send: (command) => send('menu', { command }) });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template as MenuItemConstructorOptions[]));
+}
 
-  app.on('second-instance', () => {
-    if (win.isMinimized()) win.restore();
-    win.focus();
-  });
+async function start(): Promise<void> {
+  const paths = await openData();
+  const grants = new Set<string>();
+  const { host, roots } = await setupEngine(paths);
+  setupProtocols(paths, roots, grants);
+  const win = await setupWindow();
+  setupIpc(win, host, roots, grants);
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => void host.close());
-
   await win.loadURL(DEV_SERVER ?? `${APP_ORIGIN}/index.html`);
 }

@@ -1,12 +1,11 @@
-// The contract's names as plain values, with no imports: the sandboxed preload bundles this file alone (it
+// The contract's names as plain values, importing only the dependency-free values.ts: the sandboxed preload bundles this file alone (it
 // cannot load zod or anything else), and `contract.ts` re-exports all of it. Keep it dependency-free.
 
 /** The global the preload exposes in the page: `window.lookalike`. */
 export const API_GLOBAL = 'lookalike';
-/** The thumbnail protocol: `lookalike-media://thumb/<encodeURIComponent(absolute path)>?size=256`. */
-export const MEDIA_SCHEME = 'lookalike-media';
-export const THUMB_SIZES = [128, 256, 512] as const;
-export type ThumbSize = (typeof THUMB_SIZES)[number];
+
+// The thumbnail protocol and its URLs live with the value lists (the engine builds the URLs it returns).
+export { MEDIA_SCHEME, THUMB_SIZES, thumbUrl, type ThumbSize } from './values.js';
 
 /** Every method, in a fixed order: the preload exposes exactly these. */
 export const apiMethods = [
@@ -41,12 +40,14 @@ export const apiMethods = [
 ] as const;
 export type ApiMethod = (typeof apiMethods)[number];
 
+/** What only Electron's main process can do (dialogs, the shell); the engine process implements the rest. */
+export const mainMethods = ['pickFiles', 'pickFolder', 'showInFolder'] as const satisfies readonly ApiMethod[];
+export type MainMethod = (typeof mainMethods)[number];
+export type EngineMethod = Exclude<ApiMethod, MainMethod>;
+export const engineMethods = apiMethods.filter((m): m is EngineMethod => !(mainMethods as readonly string[]).includes(m));
+
 export const apiEvents = ['jobProgress', 'jobDone', 'statusChanged', 'menu'] as const;
 export type ApiEventName = (typeof apiEvents)[number];
 
 export const invokeChannel = (method: ApiMethod): string => `lookalike:invoke:${method}`;
 export const eventChannel = (event: ApiEventName): string => `lookalike:event:${event}`;
-
-/** The thumbnail URL of an absolute path (main builds these; the renderer may too, for dropped files). */
-export const thumbUrl = (path: string, size: ThumbSize = 256): string =>
-  `${MEDIA_SCHEME}://thumb/${encodeURIComponent(path)}?size=${size}`;

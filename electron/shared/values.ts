@@ -87,3 +87,11 @@ export function formatBytes(bytes: number): string {
  */
 export const errorCodes = ['invalid-request', 'forbidden', 'not-found', 'no-model', 'unavailable', 'conflict', 'cancelled', 'failed', 'internal'] as const;
 export type ErrorCode = (typeof errorCodes)[number];
+
+/** The thumbnail protocol: `lookalike-media://thumb/<encodeURIComponent(absolute path)>?size=256`. */
+export const MEDIA_SCHEME = 'lookalike-media';
+export const THUMB_SIZES = [128, 256, 512] as const;
+export type ThumbSize = (typeof THUMB_SIZES)[number];
+
+/** The thumbnail URL of an absolute path (the engine builds these; the renderer may too, for dropped files). */
+export const thumbUrl = (path: string, size: ThumbSize = 256): string => `${MEDIA_SCHEME}://thumb/${encodeURIComponent(path)}?size=${size}`;

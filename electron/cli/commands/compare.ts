@@ -1,43 +1,33 @@
+// `lookalike compare a b`: how alike two images are (Library.compare, the app's Compare view).
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cosineSimilarity } from '../../engine/vectors.js';
-import { ExitCode, UsageError, type CliCommand } from '../command.js';
-import { engineParseOptions, openEngine } from '../engineOptions.js';
+import { ExitCode, usageError, type CliCommand } from '../command.js';
+import { libraryParseOptions, withLibrary } from '../libraryOptions.js';
 
 export const command: CliCommand = {
   name: 'compare',
   summary: 'How alike two images are (cosine of pooled embeddings)',
   usage: 'lookalike compare <a> <b> [--model DIR] [--device D] [--json]',
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { ...engineParseOptions, json: { type: 'boolean' } },
-    });
-    if (positionals.length !== 2) throw new UsageError('compare takes exactly two images');
-    const [a, b] = positionals as [string, string];
-    const engine = await openEngine(values, io);
-    try {
-      const results = await Promise.allSettled([engine.embedOne(a), engine.embedOne(b)]);
-      const failures = results.flatMap((r, i) =>
-        r.status === 'rejected' ? [`${[a, b][i]}: ${(r.reason as Error).message}`] : [],
-      );
-      if (failures.length) {
-        for (const f of failures) io.stderr.write(`lookalike compare: ${f}\n`);
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...libraryParseOptions, json: { type: 'boolean' } } });
+    if (positionals.length !== 2) throw usageError('compare takes exactly two images');
+    const [a, b] = positionals.map((p) => path.resolve(p)) as [string, string];
+    return withLibrary(values, io, async (library) => {
+      let result;
+      try {
+        result = await library.compare({ a, b, heatmap: false });
+      } catch (err) {
+        // An unreadable photo is a failed file (exit 1), not a usage error.
+        if ((err as { code?: string }).code !== 'invalid-request') throw err;
+        io.stderr.write(`lookalike compare: ${(err as Error).message}\n`);
         return ExitCode.someFailed;
       }
-      const [va, vb] = results.map((r) => (r as PromiseFulfilledResult<Float32Array>).value) as [Float32Array, Float32Array];
-      const similarity = cosineSimilarity(va, vb);
       if (values.json) {
-        const out = { similarity, model: engine.provenance.id, device: engine.device, pooling: engine.pooling };
-        io.stdout.write(JSON.stringify(out) + '\n');
+        io.stdout.write(JSON.stringify({ similarity: result.cosine, model: result.model, device: result.device, pooling: result.pooling }) + '\n');
       } else {
-        io.stdout.write(
-          `${similarity.toFixed(4)}  (cosine of ${engine.pooling}; model ${engine.provenance.id} on ${engine.device})\n`,
-        );
+        io.stdout.write(`${result.cosine.toFixed(4)}  (cosine of ${result.pooling}; model ${result.model} on ${result.device})\n`);
       }
       return ExitCode.ok;
-    } finally {
-      await engine.close();
-    }
+    });
   },
 };

@@ -1,90 +1,64 @@
-import { existsSync } from 'node:fs';
+// `lookalike dupes`: the library's duplicate groups, scored against each group's keeper (as the app shows them).
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { Catalog, defaultCatalogPath } from '../../engine/catalog/index.js';
-import { openDuplicateFinder, type DuplicateFinder } from '../../engine/similarity/duplicateFinder.js';
-import { reportToCsv, reportToJson } from '../../engine/similarity/exportResults.js';
-import { LibraryError } from '../../engine/similarity/library.js';
-import type { DuplicateReport } from '../../engine/similarity/report.js';
-import { DEFAULT_THRESHOLD } from '../../engine/similarity/threshold.js';
-import { ExitCode, UsageError, type CliCommand, type CliIO } from '../command.js';
+import { groupsToCsv, groupsToJson, groupToJson, type GroupsResult, type Library } from '../../engine/library/index.js';
+import { ExitCode, usageError, type CliCommand, type CliIO } from '../command.js';
+import { libraryParseOptions, parseThreshold, withLibrary } from '../libraryOptions.js';
 
-/** Opens the catalog named by --db (or the default one); it must exist: these commands never create one. */
-export function openCatalogArg(db: string | undefined, io: CliIO): Catalog {
-  const file = db ?? defaultCatalogPath(io.env);
-  if (!existsSync(file)) throw new UsageError(`no catalog at ${file}: run \`lookalike scan\` first, or pass --db FILE`);
-  try {
-    return Catalog.open(file);
-  } catch (err) {
-    throw new UsageError(`cannot open the catalog ${file}: ${(err as Error).message}`);
-  }
-}
-
-export function parseThreshold(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_THRESHOLD;
-  const t = Number(value);
-  if (value.trim() === '' || !Number.isFinite(t) || t < 0 || t > 100) throw new UsageError(`--threshold must be a number from 0 to 100, got "${value}"`);
-  return t;
-}
-
-/** The finder, with catalog problems (no embeddings, unknown model) turned into usage errors. */
-export function openFinder(catalog: Catalog, io: CliIO, modelKey?: string): DuplicateFinder {
-  try {
-    const finder = openDuplicateFinder(catalog, { modelKey, signal: io.signal });
-    const n = finder.neighbors;
-    io.stderr.write(`lookalike: ${finder.files.length} files, ${finder.embeddings.matrix.rows} vectors; neighbours ${n.source === 'stored' ? 'loaded' : `searched (${n.source})`} in ${Math.round(n.ms)} ms\n`);
-    return finder;
-  } catch (err) {
-    if (err instanceof LibraryError) throw new UsageError(err.message);
-    throw err;
-  }
-}
-
-function printText(report: DuplicateReport, io: CliIO): void {
+function printText(result: GroupsResult, io: CliIO): void {
   const lines: string[] = [];
-  report.groups.forEach((g, i) => {
+  result.groups.forEach((g, i) => {
     lines.push(`Group ${i + 1} (${g.tier}, ${g.members.length} files)`);
     for (const m of g.members) {
-      const mark = m.isKeeper ? 'keep ' : m.isReference ? 'ref  ' : '     ';
-      lines.push(`  ${mark}${m.score.toFixed(1).padStart(5)}  ${m.tier.padEnd(14)} ${m.path}`);
-      if (m.reasons.length) lines.push(`         ${m.reasons.filter((r) => r !== 'keep').join('; ')}`);
+      const mark = m.path === g.keep ? 'keep ' : m.reference ? 'ref  ' : '     ';
+      lines.push(`  ${mark}${m.score.toFixed(1).padStart(5)}  ${m.match.padEnd(14)} ${m.path}`);
+      if (m.reasons.length) lines.push(`         ${m.reasons.join('; ')}`);
     }
   });
-  lines.push(`${report.groups.length} groups at threshold ${report.threshold}`);
+  lines.push(`${result.groups.length} groups at threshold ${result.threshold}`);
   io.stdout.write(lines.join('\n') + '\n');
+}
+
+/** Groups at the given threshold, else the library's (Settings), saying how the neighbours were found. */
+export function loadGroups(library: Library, threshold: number | undefined, io: CliIO, includeSimilar = true): GroupsResult {
+  library.requireCatalog();
+  const result = library.getGroups({ threshold: threshold ?? library.settings.get().threshold, includeSimilar });
+  const loaded = library.index.load();
+  if (loaded) {
+    const n = loaded.neighbors;
+    io.stderr.write(`lookalike: ${loaded.files.length} files, ${loaded.embeddings.matrix.rows} vectors; neighbours ${n.source === 'stored' ? 'loaded' : `searched (${n.source})`} in ${Math.round(n.ms)} ms\n`);
+  }
+  return result;
+}
+
+/** `{"threshold", "groups": [...]}` written as it goes, one group at a time, so a huge library never builds one string. */
+async function writeJson(result: GroupsResult, io: CliIO): Promise<void> {
+  const put = (text: string) => new Promise<void>((resolve) => (io.stdout.write(text) ? resolve() : io.stdout.once('drain', () => resolve())));
+  await put(`{"threshold":${JSON.stringify(result.threshold)},"groups":[`);
+  for (let i = 0; i < result.groups.length; i++) await put((i ? ',' : '') + JSON.stringify(groupToJson(result.groups[i]!)));
+  await put(']}\n');
 }
 
 export const command: CliCommand = {
   name: 'dupes',
-  summary: 'List duplicate and look-alike groups from the catalog, with the suggested keeper and why',
-  usage: 'lookalike dupes [--db FILE] [--threshold 0-100] [--no-similar] [--model-key KEY] [--export FILE.csv|FILE.json] [--json]',
+  summary: 'List duplicate and look-alike groups from the library, with the suggested keeper and why',
+  usage: 'lookalike dupes [--data-dir DIR] [--db FILE] [--threshold 0-100] [--no-similar] [--model-key KEY] [--export FILE.csv|FILE.json] [--json]',
   async run(argv, io) {
     const { values } = parseArgs({
       args: argv,
-      options: {
-        db: { type: 'string' },
-        threshold: { type: 'string' },
-        'no-similar': { type: 'boolean' },
-        'model-key': { type: 'string' },
-        export: { type: 'string' },
-        json: { type: 'boolean' },
-      },
+      options: { ...libraryParseOptions, threshold: { type: 'string' }, 'no-similar': { type: 'boolean' }, export: { type: 'string' }, json: { type: 'boolean' } },
     });
     const threshold = parseThreshold(values.threshold);
-    if (values.export !== undefined && !/\.(csv|json)$/i.test(values.export)) throw new UsageError('--export must name a .csv or .json file');
-    const catalog = openCatalogArg(values.db, io);
-    try {
-      const finder = openFinder(catalog, io, values['model-key']);
-      const report = finder.report(threshold, { includeSimilar: !values['no-similar'] });
+    if (values.export !== undefined && !/\.(csv|json)$/i.test(values.export)) throw usageError('--export must name a .csv or .json file');
+    return withLibrary(values, io, async (library) => {
+      const result = loadGroups(library, threshold, io, !values['no-similar']);
       if (values.export !== undefined) {
-        await writeFile(values.export, values.export.toLowerCase().endsWith('.csv') ? reportToCsv(report) : reportToJson(report));
+        await writeFile(values.export, values.export.toLowerCase().endsWith('.csv') ? groupsToCsv(result.groups) : groupsToJson(result.threshold, result.groups));
         io.stderr.write(`lookalike: wrote ${values.export}\n`);
       }
-      if (values.json) io.stdout.write(JSON.stringify(report) + '\n');
-      else printText(report, io);
+      if (values.json) await writeJson(result, io);
+      else printText(result, io);
       return ExitCode.ok;
-    } finally {
-      catalog.close();
-    }
+    });
   },
 };

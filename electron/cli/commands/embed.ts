@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { ExitCode, UsageError, type CliCommand } from '../command.js';
-import { engineParseOptions, openEngine } from '../engineOptions.js';
-import { expandImageInputs } from '../../engine/scan/expandInputs.js';
+import { expandImageInputs } from '../../engine/library/index.js';
+import { ExitCode, usageError, type CliCommand } from '../command.js';
+import { libraryParseOptions, withLibrary } from '../libraryOptions.js';
 import { progressBar } from '../progressBar.js';
 
 /** Writes and waits when the pipe is full, so a large unpooled run never buffers in memory. */
@@ -25,15 +25,16 @@ export const command: CliCommand = {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { ...engineParseOptions, json: { type: 'boolean' }, 'no-pool': { type: 'boolean' } },
+      options: { ...libraryParseOptions, json: { type: 'boolean' }, 'no-pool': { type: 'boolean' } },
     });
-    if (positionals.length === 0) throw new UsageError('embed needs at least one file or folder');
+    if (positionals.length === 0) throw usageError('embed needs at least one file or folder');
     const paths = await expandImageInputs(positionals);
     const pooled = !values['no-pool'];
-    const engine = await openEngine(values, io);
     const bar = progressBar(io.stderr);
     let failed = 0;
     try {
+      await withLibrary(values, io, async (library) => {
+      const engine = await library.engine();
       const head = { model: engine.provenance.id, device: engine.device, pooled };
       if (values.json) await write(io.stdout, JSON.stringify(head).slice(0, -1) + ',"items":[');
       let first = true;
@@ -50,9 +51,9 @@ export const command: CliCommand = {
         }
       }
       if (values.json) await write(io.stdout, ']}\n');
+      });
     } finally {
       bar.done();
-      await engine.close();
     }
     if (io.signal.aborted) return ExitCode.someFailed;
     return failed > 0 ? ExitCode.someFailed : ExitCode.ok;

@@ -1,144 +1,84 @@
+// `lookalike export`: feature arrays of the library's photos or of named files (Library.exportFeatures, the
+// app's Export view), with a provenance manifest beside them.
 import { parseArgs } from 'node:util';
-import { estimateExportBytes, formatFromPath } from '../../engine/export/formats.js';
-import { exportFeatures, exportMetadata } from '../../engine/export/exportFeatures.js';
-import { Catalog } from '../../engine/catalog/index.js';
-import { catalogFeatureLookup, catalogFeatureReader } from '../../engine/export/catalogFeatures.js';
-import { catalogFeatureSource, fileFeatureSource } from '../../engine/export/sources.js';
-import { ExportError, exportDtypes, type ExportDtype } from '../../engine/export/types.js';
-import { ExitCode, UsageError, type CliCommand } from '../command.js';
-import { engineParseOptions, openEngine } from '../engineOptions.js';
+import { featureDtypes, formatBytes, type FeatureDtype } from '../../shared/values.js';
+import { formatFromPath, Library, type ExportResult } from '../../engine/library/index.js';
+import { ExitCode, usageError, type CliCommand, type CliIO } from '../command.js';
+import { libraryParseOptions, withLibrary } from '../libraryOptions.js';
 import { progressBar } from '../progressBar.js';
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
+// `--dtype` here is the exported array's dtype (as numpy names it); the model's own dtype is `--model-dtype`.
+const { dtype: modelDtypeOption, ...libraryOptions } = libraryParseOptions;
+
+function parse(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...libraryOptions,
+      'model-dtype': modelDtypeOption,
+      out: { type: 'string', short: 'o' },
+      dtype: { type: 'string' },
+      'no-pool': { type: 'boolean' },
+      root: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (!values.out) throw usageError('--out FILE is required (.npy, .safetensors, .csv or .jsonl)');
+  const dtype = (values.dtype ?? 'float32') as FeatureDtype;
+  if (!featureDtypes.includes(dtype)) throw usageError(`--dtype must be float32 or float16, got "${values.dtype}"`);
+  const format = formatFromPath(values.out);
+  if (format === 'csv' && values['no-pool']) {
+    throw usageError('CSV holds one vector per image: export unpooled features (--no-pool) as .npy, .safetensors or .jsonl');
   }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+  if (values.root !== undefined && positionals.length > 0) throw usageError('--root filters the library: use it with no files');
+  if (positionals.length === 0 && values.db === undefined && values['data-dir'] === undefined && values.root === undefined) {
+    throw usageError('export needs files or folders, or the library (--db FILE, --data-dir DIR or --root DIR)');
+  }
+  return { values, positionals, out: values.out, dtype, format, pooled: !values['no-pool'] };
 }
 
-// `--dtype` here is the exported array's dtype (as numpy names it); the model's own dtype is `--model-dtype`.
-const { dtype: modelDtypeOption, ...engineOptions } = engineParseOptions;
+function printResult(result: ExportResult, dtype: FeatureDtype, json: boolean, io: CliIO): void {
+  const { manifest } = result;
+  if (json) {
+    const summary = { out: result.out, manifest: result.manifestPath, shape: manifest.shape, dtype: manifest.dtype, bytes: result.bytesWritten, failed: manifest.failed };
+    io.stdout.write(JSON.stringify(summary) + '\n');
+    return;
+  }
+  io.stdout.write(`${result.out}: ${manifest.shape.join('×')} ${dtype}, ${formatBytes(result.bytesWritten)}\n`);
+  io.stdout.write(`${result.manifestPath}: ${manifest.rows.length} rows, ${manifest.failed.length} failed\n`);
+  for (const f of manifest.failed) io.stderr.write(`lookalike: ${f.path}: ${f.reason}\n`);
+}
 
 export const command: CliCommand = {
   name: 'export',
   summary: 'Write feature vectors to .npy, .safetensors, .csv or .jsonl, with a provenance manifest',
   usage:
-    'lookalike export [--db FILE [--root DIR] | <files or folders…>] --out FILE.{npy,safetensors,csv,jsonl} ' +
+    'lookalike export [--db FILE | --data-dir DIR] [--root DIR] [<files or folders…>] --out FILE.{npy,safetensors,csv,jsonl} ' +
     '[--no-pool] [--dtype float32|float16] [--model DIR] [--model-dtype fp32|fp16|q8] [--device D] [--json]',
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...engineOptions,
-        'model-dtype': modelDtypeOption,
-        out: { type: 'string', short: 'o' },
-        dtype: { type: 'string' },
-        'no-pool': { type: 'boolean' },
-        db: { type: 'string' },
-        root: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    });
-    if (!values.out) throw new UsageError('--out FILE is required (.npy, .safetensors, .csv or .jsonl)');
-    const out = values.out;
-    const dtype = (values.dtype ?? 'float32') as ExportDtype;
-    if (!exportDtypes.includes(dtype)) throw new UsageError(`--dtype must be float32 or float16, got "${values.dtype}"`);
-    const pooled = !values['no-pool'];
-    let format;
-    try {
-      format = formatFromPath(out);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    if (format === 'csv' && !pooled) {
-      throw new UsageError('CSV holds one vector per image: export unpooled features (--no-pool) as .npy, .safetensors or .jsonl');
-    }
-    if (values.root !== undefined && (values.db === undefined || positionals.length > 0)) {
-      throw new UsageError('--root filters the catalog: use it with --db and no files');
-    }
-    if (positionals.length === 0 && values.db === undefined) throw new UsageError('export needs files or folders, or --db FILE');
-    let catalog: Catalog | undefined;
-    if (values.db !== undefined) {
-      try {
-        catalog = Catalog.open(values.db, { readOnly: true });
-      } catch (err) {
-        throw new UsageError(`cannot open the catalog ${values.db}: ${(err as Error).message}`);
-      }
-    }
-
-    const engine = await openEngine({ ...values, dtype: values['model-dtype'] }, io).catch((err: unknown) => {
-      catalog?.close();
-      throw err;
-    });
+    const { values, positionals, out, dtype, format, pooled } = parse(argv);
     const bar = progressBar(io.stderr);
     try {
-      // With --db alone the catalog is the source; with files too, it only supplies vectors it already has.
-      const source =
-        catalog && positionals.length === 0
-          ? await catalogFeatureSource({
-              embedder: engine,
-              catalog: catalogFeatureReader(catalog, engine.provenance),
-              root: values.root ?? null,
-              pooled,
-            })
-          : await fileFeatureSource({
-              embedder: engine,
-              inputs: positionals,
-              pooled,
-              ...(catalog ? { lookup: catalogFeatureLookup(catalog, engine.provenance) } : {}),
-            });
-      if (source.expectedRows === 0) throw new UsageError('nothing to export: no image files found (or none in the catalog)');
-      const estimate = estimateExportBytes({
-        format,
-        dtype,
-        rows: source.expectedRows,
-        rowShape: source.rowShape,
-        metadata: exportMetadata(source, dtype),
-      });
-      const shape = [source.expectedRows, ...source.rowShape].join('×');
-      io.stderr.write(`lookalike: exporting ${shape} ${dtype} to ${out} (about ${formatBytes(estimate)})\n`);
-      let result;
-      try {
-        result = await exportFeatures(
-          { source, out, format, dtype },
-          { signal: io.signal, onProgress: (p) => bar.update(p) },
-        );
-      } catch (err) {
-        if (io.signal.aborted) {
-          bar.done();
+      return await withLibrary({ ...values, dtype: values['model-dtype'] }, io, async (library) => {
+        if (positionals.length === 0) library.requireCatalog();
+        const req = { inputs: positionals.length > 0 ? positionals : undefined, out, format, dtype, pooled, root: values.root ?? null };
+        const onPlan = (p: { shape: number[]; estimatedBytes: number }) =>
+          io.stderr.write(`lookalike: exporting ${p.shape.join('×')} ${dtype} to ${out} (about ${formatBytes(p.estimatedBytes)})\n`);
+        let result: ExportResult;
+        try {
+          result = await library.exportFeatures(req, { ...Library.control(io.signal, (p) => bar.update(p)), onPlan });
+        } catch (err) {
+          if (!io.signal.aborted) throw err;
           io.stderr.write('lookalike: export cancelled, nothing written\n');
           return ExitCode.someFailed;
         }
-        if (err instanceof ExportError) throw new UsageError(err.message);
-        throw err;
-      }
-      bar.done();
-      const { manifest } = result;
-      if (values.json) {
-        const summary = {
-          out: result.out,
-          manifest: result.manifestPath,
-          shape: manifest.shape,
-          dtype: manifest.dtype,
-          bytes: result.bytesWritten,
-          failed: manifest.failed,
-        };
-        io.stdout.write(JSON.stringify(summary) + '\n');
-      } else {
-        io.stdout.write(`${result.out}: ${manifest.shape.join('×')} ${dtype}, ${formatBytes(result.bytesWritten)}\n`);
-        io.stdout.write(`${result.manifestPath}: ${manifest.rows.length} rows, ${manifest.failed.length} failed\n`);
-        for (const f of manifest.failed) io.stderr.write(`lookalike: ${f.path}: ${f.reason}\n`);
-      }
-      return manifest.failed.length > 0 ? ExitCode.someFailed : ExitCode.ok;
+        bar.done();
+        printResult(result, dtype, Boolean(values.json), io);
+        return result.manifest.failed.length > 0 ? ExitCode.someFailed : ExitCode.ok;
+      });
     } finally {
       bar.done();
-      await engine.close();
-      catalog?.close();
     }
   },
 };

@@ -1,10 +1,10 @@
 // `lookalike models …`: list, download, import, use and remove models in the user's data folder.
 import { parseArgs } from 'node:util';
-import { ExitCode, UsageError, type CliCommand, type CliIO } from '../command.js';
+import { resolveDataDir } from '../../engine/library/index.js';
+import { ExitCode, usageError, type CliCommand, type CliIO } from '../command.js';
 import { formatDuration } from '../progressBar.js';
-import type { ModelDtype } from '../../engine/types.js';
+import type { ModelDtype } from '../../shared/values.js';
 import {
-  defaultDataDir,
   downloadModel,
   importModel,
   isModelDtype,
@@ -17,6 +17,13 @@ import {
   type DownloadProgress,
 } from '../../engine/models/index.js';
 
+const argumentErrors = new WeakSet<Error>();
+function badArguments(message: string): Error {
+  const error = usageError(message);
+  argumentErrors.add(error);
+  return error;
+}
+
 const usage = `lookalike models list [--json]
 lookalike models download <id> [--dtype fp32|q8|fp16] [--force] [--offline]
 lookalike models import <dir> [--name NAME] [--replace] [--image PHOTO]
@@ -24,7 +31,7 @@ lookalike models use <id> [--dtype fp32|q8|fp16]
 lookalike models remove <id>
 
 Options for every subcommand:
-  --data-dir DIR   where models live (default: $XDG_DATA_HOME/lookalike or ~/.local/share/lookalike)
+  --data-dir DIR   the data folder (default: LOOKALIKE_DATA_DIR, else the app's: ~/.local/share/lookalike on Linux)
 
 <id> is a registry id or alias (\`default\`, \`dinov2-small\`, \`clip-vit-b32\`, …) or imported/<name>.
 --dtype defaults to q8: the quantised file, about 4x smaller and faster on CPU; fp32 is full precision.
@@ -45,19 +52,19 @@ function parse(argv: string[]) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${usage}`);
+    throw badArguments(`${(err as Error).message}\n\n${usage}`);
   }
 }
 
 function dtypeOption(value: string | undefined): ModelDtype | undefined {
   if (value === undefined) return undefined;
-  if (!isModelDtype(value)) throw new UsageError(`--dtype must be one of ${MODEL_DTYPES.join(', ')}, got "${value}"`);
+  if (!isModelDtype(value)) throw badArguments(`--dtype must be one of ${MODEL_DTYPES.join(', ')}, got "${value}"`);
   return value;
 }
 
 function oneArgument(positionals: string[], what: string): string {
   const [value, ...extra] = positionals;
-  if (!value || extra.length) throw new UsageError(`expected exactly one ${what}\n\n${usage}`);
+  if (!value || extra.length) throw badArguments(`expected exactly one ${what}\n\n${usage}`);
   return value;
 }
 
@@ -114,7 +121,7 @@ async function list(dataDir: string, json: boolean, io: CliIO): Promise<ExitCode
 async function run(argv: string[], io: CliIO): Promise<ExitCode> {
   const [sub, ...rest] = argv;
   const { values, positionals } = parse(rest);
-  const dataDir = values['data-dir'] ?? defaultDataDir(io.env);
+  const dataDir = resolveDataDir(values['data-dir'], io.env);
   const dtype = dtypeOption(values.dtype);
   switch (sub) {
     case 'list':
@@ -164,16 +171,16 @@ async function run(argv: string[], io: CliIO): Promise<ExitCode> {
       return ExitCode.ok;
     }
     default:
-      throw new UsageError(`unknown models subcommand "${sub ?? ''}"\n\n${usage}`);
+      throw badArguments(`unknown models subcommand "${sub ?? ''}"\n\n${usage}`);
   }
 }
 
-/** Errors the user can act on print as one line and exit 1; bad arguments throw UsageError (exit 2). */
+/** Errors of the model manager print as one line and exit 1 (a download or import failed); bad arguments exit 2. */
 async function runReportingErrors(argv: string[], io: CliIO): Promise<ExitCode> {
   try {
     return await run(argv, io);
   } catch (err) {
-    if (err instanceof UsageError || !(err instanceof Error)) throw err;
+    if (!(err instanceof Error) || argumentErrors.has(err)) throw err;
     io.stderr.write(`lookalike models: ${err.message}\n`);
     return ExitCode.someFailed;
   }

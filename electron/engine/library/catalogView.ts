@@ -1,10 +1,13 @@
-// The duplicate finder's view of the catalog: live files, one model's embeddings packed for search, and the
-// keep policy (reference roots, exclusions, rule order) stored with the library.
+// The library's view of the catalog for grouping: live files, one model's embeddings packed for search, and the
+// keep policy (reference roots from the catalog, rule order and preferred folders from the settings).
 import picomatch from 'picomatch';
 import type { Catalog } from '../catalog/index.js';
-import { packEmbeddings, type EmbeddingMatrix } from './embeddingMatrix.js';
-import { DEFAULT_KEEP_POLICY, type KeepPolicy, type KeepRule } from './keepBest.js';
-import type { ReportableFile } from './report.js';
+import type { FileRecord } from '../catalog/files.js';
+import { LookalikeError } from '../errors.js';
+import { packEmbeddings, type LibraryEmbeddings } from '../similarity/embeddingMatrix.js';
+import { DEFAULT_KEEP_POLICY, type KeepPolicy } from '../similarity/keepBest.js';
+import type { ReportableFile } from '../similarity/report.js';
+import type { Settings } from './settings.js';
 
 export interface LibraryFile extends ReportableFile {
   size: number;
@@ -13,27 +16,7 @@ export interface LibraryFile extends ReportableFile {
   contentHash: string;
 }
 
-export interface LibraryEmbeddings {
-  modelKey: string;
-  matrix: EmbeddingMatrix;
-  /** embeddings.id of each row (the ids the catalog's neighbour lists use). */
-  embeddingIds: Uint32Array;
-  rowOfHash: Map<string, number>;
-}
-
-/** Settings keys the finder reads (all optional). */
-export const SETTINGS = {
-  /** JSON array of globs (matched against absolute paths): matching files are never acted on. */
-  exclude: 'duplicates.exclude',
-  /** JSON Partial<{ rules, formatPriority, folderPriority }>. */
-  keepPolicy: 'duplicates.keepPolicy',
-  /** The embedding model to group with (a models.key). */
-  modelKey: 'duplicates.modelKey',
-} as const;
-
-export class LibraryError extends Error {
-  override name = 'LibraryError';
-}
+export type { LibraryEmbeddings } from '../similarity/embeddingMatrix.js';
 
 /** EXIF `YYYY-MM-DDTHH:MM:SS[±HH:MM]` → ms (local time when no offset was recorded). */
 export function parseTakenAt(takenAt: string | null): number | null {
@@ -42,40 +25,46 @@ export function parseTakenAt(takenAt: string | null): number | null {
   return Number.isFinite(t) ? t : null;
 }
 
+/** One catalog row as the grouper sees it (null when it cannot be grouped); every field, thumbnail included. */
+export function toLibraryFile(f: FileRecord, pixelThumb: Uint8Array | null = f.pixelThumb): LibraryFile | null {
+  if (f.status !== 'ok' || !f.contentHash) return null;
+  return {
+    path: f.path,
+    contentHash: f.contentHash,
+    pixelHash: f.pixelHash,
+    size: f.size,
+    mtimeMs: f.mtimeMs,
+    width: f.width,
+    height: f.height,
+    orientation: f.orientation,
+    pixelThumb,
+    format: f.format,
+    captureTime: parseTakenAt(f.takenAt),
+  };
+}
+
 export function loadLibraryFiles(catalog: Catalog): LibraryFile[] {
-  const out: LibraryFile[] = [];
   // Thumbnails only where a rotated copy can exist (a size shared across Orientation tags): 3 KB a file adds up.
   const thumbs = new Map<string, Uint8Array>();
   for (const t of catalog.files.rotationCandidateThumbs()) thumbs.set(t.path, t.pixelThumb);
+  const out: LibraryFile[] = [];
   for (const f of catalog.files.withStatus('ok')) {
-    if (!f.contentHash) continue;
-    out.push({
-      path: f.path,
-      contentHash: f.contentHash,
-      pixelHash: f.pixelHash,
-      size: f.size,
-      mtimeMs: f.mtimeMs,
-      width: f.width,
-      height: f.height,
-      orientation: f.orientation,
-      pixelThumb: thumbs.get(f.path) ?? null,
-      format: f.format,
-      captureTime: parseTakenAt(f.takenAt),
-    });
+    const file = toLibraryFile(f, thumbs.get(f.path) ?? null);
+    if (file) out.push(file);
   }
   return out;
 }
 
-/** The requested model, the one chosen in settings, else the model with the most vectors. */
-export function chooseModelKey(catalog: Catalog, requested?: string): string {
+/** The requested model, else the model in use when the catalog has its vectors, else the one with the most. */
+export function chooseModelKey(catalog: Catalog, requested?: string | null, preferred?: string | null): string {
   const counts = catalog.embeddings.countsByModel();
-  const wanted = requested ?? catalog.settings.get(SETTINGS.modelKey) ?? undefined;
-  if (wanted !== undefined) {
-    if (!counts.some((c) => c.modelKey === wanted)) throw new LibraryError(`the catalog has no embeddings for model ${wanted}`);
-    return wanted;
+  if (requested) {
+    if (!counts.some((c) => c.modelKey === requested)) throw new LookalikeError('not-found', `the catalog has no embeddings for model ${requested}`);
+    return requested;
   }
+  if (preferred && counts.some((c) => c.modelKey === preferred)) return preferred;
   const best = [...counts].sort((a, b) => b.count - a.count)[0];
-  if (!best) throw new LibraryError('the catalog has no embeddings yet: run `lookalike scan` first');
+  if (!best) throw new LookalikeError('unavailable', 'the library has no photos yet: add a folder and scan it first (`lookalike scan <folder>`)');
   return best.modelKey;
 }
 
@@ -91,20 +80,16 @@ export function loadEmbeddings(catalog: Catalog, modelKey: string): LibraryEmbed
   return { modelKey, matrix: packEmbeddings(vectors), embeddingIds: Uint32Array.from(ids), rowOfHash };
 }
 
-export function loadKeepPolicy(catalog: Catalog): KeepPolicy {
-  const stored = catalog.settings.getJson<Partial<Pick<KeepPolicy, 'rules' | 'formatPriority' | 'folderPriority'>>>(SETTINGS.keepPolicy) ?? {};
-  const known: readonly KeepRule[] = ['resolution', 'fileSize', 'format', 'captureTime', 'folder', 'pathLength'];
-  const rules = stored.rules?.filter((r): r is KeepRule => known.includes(r)) ?? DEFAULT_KEEP_POLICY.rules;
+export function keepPolicy(catalog: Catalog, settings: Pick<Settings, 'keepRules' | 'preferFolders'>): KeepPolicy {
   return {
-    rules,
-    formatPriority: stored.formatPriority ?? DEFAULT_KEEP_POLICY.formatPriority,
-    folderPriority: stored.folderPriority ?? [],
+    rules: settings.keepRules,
+    formatPriority: DEFAULT_KEEP_POLICY.formatPriority,
+    folderPriority: settings.preferFolders,
     referenceRoots: catalog.roots.list().filter((r) => r.isReference).map((r) => r.path),
   };
 }
 
-export function loadExclusions(catalog: Catalog): (path: string) => boolean {
-  const globs = catalog.settings.getJson<string[]>(SETTINGS.exclude) ?? [];
-  if (!Array.isArray(globs) || globs.length === 0) return () => false;
-  return picomatch(globs.map(String), { dot: true });
+export function exclusionTest(globs: readonly string[]): (path: string) => boolean {
+  if (globs.length === 0) return () => false;
+  return picomatch([...globs], { dot: true });
 }

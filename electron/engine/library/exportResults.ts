@@ -1,11 +1,25 @@
-// Duplicate reports as JSON (the CLI contract's shape, plus tiers and flags) and CSV (one row per member).
-import type { DuplicateReport } from './report.js';
+// Duplicate groups as files and as `dupes --json`: one JSON shape (the groups as the library scores them, less the
+// app's thumbnail URLs) and CSV (one row per member). Both front ends write exactly these.
+import type { DuplicateGroup, GroupMember } from './types.js';
 
-export function reportToJson(report: DuplicateReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+export type MemberJson = Omit<GroupMember, 'thumb'>;
+export type GroupJson = Omit<DuplicateGroup, 'members'> & { members: MemberJson[] };
+
+export interface GroupsJson {
+  threshold: number;
+  groups: GroupJson[];
 }
 
-const CSV_COLUMNS = ['group', 'group_tier', 'path', 'tier', 'score', 'keep', 'reference', 'excluded', 'reasons'] as const;
+export function groupToJson(g: DuplicateGroup): GroupJson {
+  return { ...g, members: g.members.map(({ thumb: _thumb, ...m }) => m) };
+}
+
+export function groupsToJson(threshold: number, groups: readonly DuplicateGroup[]): string {
+  const body: GroupsJson = { threshold, groups: groups.map(groupToJson) };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+const CSV_COLUMNS = ['group', 'group_tier', 'path', 'match', 'score', 'keep', 'reference', 'excluded', 'bytes', 'reasons'] as const;
 
 /** RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets never run a path as a formula. */
 function csvField(value: string | number | boolean): string {
@@ -14,13 +28,12 @@ function csvField(value: string | number | boolean): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function reportToCsv(report: DuplicateReport): string {
+export function groupsToCsv(groups: readonly DuplicateGroup[]): string {
   const lines = [CSV_COLUMNS.join(',')];
-  report.groups.forEach((g, i) => {
+  groups.forEach((g, i) => {
     for (const m of g.members) {
-      lines.push(
-        [i + 1, g.tier, m.path, m.tier, m.score, m.isKeeper, m.isReference, m.isExcluded, m.reasons.join('; ')].map(csvField).join(','),
-      );
+      const row = [i + 1, g.tier, m.path, m.match, m.score, m.path === g.keep, m.reference, m.excluded, m.bytes, m.reasons.join('; ')];
+      lines.push(row.map(csvField).join(','));
     }
   });
   return `${lines.join('\r\n')}\r\n`;

@@ -1,4 +1,4 @@
-// Small JSON files in userData (settings, roots, window state): read once, validated with zod, written
+// Small JSON files (the library settings, the window state): read once, validated with zod, written
 // atomically (temp file + rename). A missing or corrupt file yields the defaults and is never a crash; a file from
 // an older version (without a newer field) keeps its values and gets the defaults for what it lacks.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -8,6 +8,8 @@ import type { z } from 'zod';
 export interface JsonStore<T> {
   get(): T;
   set(value: T): Promise<T>;
+  /** Changes the value for this process only (a command-line flag), without writing the file. */
+  override(change: Partial<T>): void;
 }
 
 export async function openJsonStore<S extends z.ZodType>(
@@ -29,6 +31,9 @@ export async function openJsonStore<S extends z.ZodType>(
   let writing: Promise<unknown> = Promise.resolve();
   return {
     get: () => value,
+    override(change) {
+      value = schema.parse({ ...(value as object), ...change });
+    },
     set(next) {
       value = schema.parse(next);
       const snapshot = JSON.stringify(value, null, 2);

@@ -3,7 +3,7 @@
 // keeper too), and the two differ whenever a keep rule picks another photo: a PNG re-encode that wins on file
 // size would leave the original labelled "identical bytes" (to itself). This restates the label against the
 // keeper from what the catalog knows (content and pixel hashes) and the engine's labels of both.
-import type { MatchReason } from '../../shared/contract.js';
+import type { MatchReason } from '../../shared/values.js';
 
 export interface MatchFacts {
   match: MatchReason;

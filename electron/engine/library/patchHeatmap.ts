@@ -1,7 +1,7 @@
 // Where two photos agree: every patch token of one image against every patch token of the other, keeping each
 // patch's best cosine. Tokens come from last_hidden_state [tokens, dim]; token 0 is CLS, 1.. are the patches in
 // row-major order on a square grid (14×14 for a 224-pixel ViT-B/16), which is how the renderer paints them.
-import type { PatchHeatmap } from '../../shared/contract.js';
+import type { PatchHeatmap } from './types.js';
 
 function unitRows(tokens: Float32Array, count: number, dim: number, skip: number): Float32Array {
   const out = new Float32Array(count * dim);

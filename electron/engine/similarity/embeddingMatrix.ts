@@ -47,3 +47,12 @@ export function normalizeMatrixInPlace(data: Float32Array, dim: number): Embeddi
 export function matrixRow(m: EmbeddingMatrix, row: number): Float32Array {
   return m.data.subarray(row * m.dim, (row + 1) * m.dim);
 }
+
+/** One model's vectors as the library loads them, with the ids the catalog's neighbour lists use. */
+export interface LibraryEmbeddings {
+  modelKey: string;
+  matrix: EmbeddingMatrix;
+  /** embeddings.id of each row. */
+  embeddingIds: Uint32Array;
+  rowOfHash: Map<string, number>;
+}

@@ -3,7 +3,7 @@
 // still describe this library; any change to the live set means one new search.
 import type { Catalog } from '../catalog/index.js';
 import { findNeighbors, DEFAULT_NEIGHBORS, type SearchMethod } from './findNeighbors.js';
-import type { LibraryEmbeddings } from './library.js';
+import type { LibraryEmbeddings } from './embeddingMatrix.js';
 import { emptyGraph, type NeighborGraph } from './neighborGraph.js';
 import { STORED_SCORE_FLOOR } from './threshold.js';
 

@@ -1,41 +1,22 @@
-// Main's side of the engine worker. The engine (onnxruntime, sharp, the catalog's SQLite) runs in a worker thread
-// so the main process's event loop, which serves IPC, menus and window events, never waits on a model run.
-// A crashed worker fails what was in flight with a clear error and is started again on the next call.
-import { randomUUID } from 'node:crypto';
+// Main's side of the engine process. The engine (onnxruntime, sharp, the catalog's SQLite) runs apart from the
+// main process's event loop, which serves IPC, menus and window events, so it never waits on a model run. The
+// host is a typed client of the contract's EngineApi: `host.api.getGroups(req)` is the engine's getGroups. A
+// crashed engine fails what was in flight with a clear error and is started again on the next call.
 import { Worker } from 'node:worker_threads';
-import type { JobDone, JobKind, JobProgressView } from '../../shared/contract.js';
+import { engineMethods, type EngineApi, type EngineMethod } from '../../shared/contract.js';
+import type { EngineEvent, EngineProcessConfig, FromEngine, HostCallbacks, ToEngine } from '../../shared/rpc.js';
 import { ApiError } from '../apiError.js';
-import type {
-  EngineHostConfig,
-  EngineStatus,
-  FromWorker,
-  HostCallbacks,
-  JobParams,
-  ToWorker,
-  WorkerCalls,
-  WorkerMethod,
-} from './protocol.js';
-
-export type HostEvent =
-  | { type: 'jobProgress'; jobId: string; kind: JobKind; progress: JobProgressView }
-  | { type: 'jobDone'; done: JobDone }
-  | { type: 'statusChanged'; status: EngineStatus };
 
 export interface EngineHost {
-  call<M extends WorkerMethod>(method: M, args: WorkerCalls[M]['args']): Promise<WorkerCalls[M]['result']>;
-  /** Starts a job in the worker; `jobId` is given when resuming a paused job under its old id. */
-  startJob<K extends JobKind>(kind: K, params: JobParams[K], jobId?: string): string;
-  cancelJob(jobId: string): void;
-  /** Holds (or releases) a job that pauses in place (a scan) at its next file. */
-  pauseJob(jobId: string, paused: boolean): void;
-  onEvent(listener: (event: HostEvent) => void): () => void;
+  api: EngineApi;
+  onEvent(listener: (event: EngineEvent) => void): () => void;
   close(): Promise<void>;
 }
 
 export interface EngineHostOptions {
-  /** The compiled worker entry (engineWorker.js). */
-  workerUrl: URL;
-  config: EngineHostConfig;
+  /** The compiled engine process entry (engineProcess/entry.js). */
+  entryUrl: URL;
+  config: EngineProcessConfig;
   callbacks: HostCallbacks;
   log?: (line: string) => void;
 }
@@ -45,119 +26,91 @@ interface Pending {
   reject(error: Error): void;
 }
 
-export function startEngineHost(options: EngineHostOptions): EngineHost {
-  const listeners = new Set<(event: HostEvent) => void>();
-  const pending = new Map<number, Pending>();
-  const running = new Map<string, JobKind>();
-  let nextId = 1;
-  let worker: Worker | null = null;
-  let closed = false;
+class EngineConnection {
+  readonly listeners = new Set<(event: EngineEvent) => void>();
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #worker: Worker | null = null;
+  #closed = false;
 
-  const emit = (event: HostEvent): void => {
-    for (const listener of listeners) listener(event);
-  };
+  constructor(private readonly options: EngineHostOptions) {}
 
-  function spawn(): Worker {
-    const w = new Worker(options.workerUrl, { workerData: options.config, name: 'lookalike-engine' });
-    w.on('message', (msg: FromWorker) => onMessage(w, msg));
-    w.on('error', (error) => options.log?.(`engine worker error: ${error.stack ?? error.message}`));
+  call(method: EngineMethod, req: unknown): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const id = this.#nextId++;
+      this.#pending.set(id, { resolve, reject });
+      try {
+        this.#current().postMessage({ type: 'call', id, method, req } satisfies ToEngine);
+      } catch (error) {
+        this.#pending.delete(id);
+        reject(error as Error);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const w = this.#worker;
+    this.#worker = null;
+    this.#failPending('the engine is closing');
+    if (w) await w.terminate();
+  }
+
+  #current(): Worker {
+    if (this.#closed) throw new ApiError('unavailable', 'the engine host is closed');
+    this.#worker ??= this.#spawn();
+    return this.#worker;
+  }
+
+  #spawn(): Worker {
+    const w = new Worker(this.options.entryUrl, { workerData: this.options.config, name: 'lookalike-engine' });
+    w.on('message', (msg: FromEngine) => this.#onMessage(w, msg));
+    w.on('error', (error) => this.options.log?.(`engine error: ${error.stack ?? error.message}`));
     w.on('exit', (code) => {
-      if (worker === w) worker = null;
-      if (closed) return;
-      const reason = `the engine worker stopped (exit code ${code})`;
-      options.log?.(reason);
-      for (const [id, p] of pending) {
-        pending.delete(id);
-        p.reject(new ApiError('unavailable', reason));
-      }
-      for (const [jobId, kind] of running) {
-        running.delete(jobId);
-        emit({ type: 'jobDone', done: { jobId, kind, ok: false, cancelled: false, error: reason } });
-      }
+      if (this.#worker === w) this.#worker = null;
+      if (this.#closed) return;
+      const reason = `the engine stopped (exit code ${code})`;
+      this.options.log?.(reason);
+      this.#failPending(reason);
     });
     return w;
   }
 
-  const current = (): Worker => {
-    if (closed) throw new ApiError('unavailable', 'the engine host is closed');
-    worker ??= spawn();
-    return worker;
-  };
-  const post = (msg: ToWorker): void => current().postMessage(msg);
-
-  function onMessage(w: Worker, msg: FromWorker): void {
-    switch (msg.type) {
-      case 'reply': {
-        const p = pending.get(msg.id);
-        if (!p) return;
-        pending.delete(msg.id);
-        if (msg.ok) p.resolve(msg.value);
-        else p.reject(new ApiError(msg.error.code, msg.error.message));
-        return;
-      }
-      case 'jobProgress':
-        if (running.has(msg.jobId)) emit(msg);
-        return;
-      case 'jobDone':
-        running.delete(msg.done.jobId);
-        emit(msg);
-        return;
-      case 'statusChanged':
-        emit(msg);
-        return;
-      case 'callback': {
-        const reply = (error: string | null): void => {
-          const answer: ToWorker =
-            error === null ? { type: 'callbackReply', id: msg.id, ok: true } : { type: 'callbackReply', id: msg.id, ok: false, error };
-          w.postMessage(answer);
-        };
-        options.callbacks[msg.name](msg.path).then(
-          () => reply(null),
-          (error: unknown) => reply(error instanceof Error ? error.message : String(error)),
-        );
-        return;
-      }
+  #failPending(reason: string): void {
+    for (const [id, p] of this.#pending) {
+      this.#pending.delete(id);
+      p.reject(new ApiError('unavailable', reason));
     }
   }
 
+  #onMessage(w: Worker, msg: FromEngine): void {
+    if (msg.type === 'event') {
+      for (const listener of this.listeners) listener(msg);
+    } else if (msg.type === 'reply') {
+      const p = this.#pending.get(msg.id);
+      this.#pending.delete(msg.id);
+      if (msg.ok) p?.resolve(msg.value);
+      else p?.reject(new ApiError(msg.error.code, msg.error.message));
+    } else {
+      const reply = (error: string | null): void =>
+        w.postMessage((error === null ? { type: 'reply', id: msg.id, ok: true, value: null } : { type: 'reply', id: msg.id, ok: false, error: { code: 'failed', message: error } }) satisfies ToEngine);
+      this.options.callbacks[msg.name](msg.path).then(
+        () => reply(null),
+        (error: unknown) => reply(error instanceof Error ? error.message : String(error)),
+      );
+    }
+  }
+}
+
+export function startEngineHost(options: EngineHostOptions): EngineHost {
+  const connection = new EngineConnection(options);
+  const api = Object.fromEntries(engineMethods.map((m) => [m, (req: unknown) => connection.call(m, req)])) as unknown as EngineApi;
   return {
-    call(method, args) {
-      return new Promise((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-        try {
-          post({ type: 'call', id, method, args });
-        } catch (error) {
-          pending.delete(id);
-          reject(error as Error);
-        }
-      });
-    },
-    startJob(kind, params, jobId = randomUUID()) {
-      if (running.has(jobId)) throw new ApiError('failed', `job ${jobId} is already running`);
-      running.set(jobId, kind);
-      post({ type: 'startJob', jobId, kind, params });
-      return jobId;
-    },
-    cancelJob(jobId) {
-      if (running.has(jobId) && worker) worker.postMessage({ type: 'cancelJob', jobId } satisfies ToWorker);
-    },
-    pauseJob(jobId, paused) {
-      if (running.has(jobId) && worker) worker.postMessage({ type: 'pauseJob', jobId, paused } satisfies ToWorker);
-    },
+    api,
     onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      connection.listeners.add(listener);
+      return () => connection.listeners.delete(listener);
     },
-    async close() {
-      closed = true;
-      const w = worker;
-      worker = null;
-      for (const [id, p] of pending) {
-        pending.delete(id);
-        p.reject(new ApiError('unavailable', 'the engine host is closing'));
-      }
-      if (w) await w.terminate();
-    },
+    close: () => connection.close(),
   };
 }

@@ -3,9 +3,10 @@
 // encoded or not, NUL bytes, relative paths and links pointing out of the roots are refused outright.
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { THUMB_SIZES, type ThumbSize } from '../../shared/methods.js';
+import { photoExtensions as photoExtensionList, THUMB_SIZES, type ThumbSize } from '../../shared/values.js';
 
-const photoExtensions = new Set(['.jpg', '.jpeg', '.png', '.webp', '.avif', '.tif', '.tiff', '.gif', '.bmp', '.heic', '.heif']);
+/** The scanner's own list (values.ts), so every file a scan accepts has a thumbnail (`.jpe` once had none). */
+const photoExtensions: ReadonlySet<string> = new Set(photoExtensionList);
 
 export type MediaTarget = { ok: true; file: string; size: ThumbSize } | { ok: false; status: 400 | 403 | 404; reason: string };
 

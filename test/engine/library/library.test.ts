@@ -1,8 +1,4 @@
-// tsconfig.preload.json type-checks test/main without the engine's folder: these bring the engine's declarations
-// for its untyped packages along with the engine modules this test imports.
-/// <reference path="../../electron/engine/scan/picomatch.d.ts" />
-/// <reference path="../../electron/engine/preprocess/heic-decode.d.ts" />
-// The worker's library services on a real catalog in a temp folder, the generated tiny model and the fixture
+// The Library as the app's engine process serves it (the contract's EngineApi over the Library), on a real catalog in a temp folder, the generated tiny model and the fixture
 // photos: scan (with progress, and paused in place), groups with the engine's keep-best reasons, trash into a
 // real freedesktop trash under a temp XDG_DATA_HOME and undo, "not a duplicate" and its undo, resolve-all as one
 // undoable batch, search by example and result export.
@@ -11,14 +7,14 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Catalog } from '../../electron/engine/catalog/index.js';
-import { PauseGate } from '../../electron/engine/scan/pause.js';
-import { findTrashed } from '../../electron/engine/resolve/freedesktopTrash.js';
-import { trashWithPackage } from '../../electron/engine/resolve/systemTrash.js';
-import { createWorkerServices, type WorkerServices } from '../../electron/main/host/services.js';
-import { keepRules, type DuplicateGroup, type JobProgressView, type ScanSummary } from '../../electron/shared/contract.js';
-import { tinyModelDir } from '../helpers/models.js';
-import { fixture } from '../helpers/photos.js';
+import { Catalog } from '../../../electron/engine/catalog/index.js';
+import { openLibrary, type Library, type ScanOutcome } from '../../../electron/engine/library/index.js';
+import { PauseGate } from '../../../electron/engine/scan/pause.js';
+import { findTrashed } from '../../../electron/engine/resolve/freedesktopTrash.js';
+import { createEngineApi } from '../../../electron/engineProcess/api.js';
+import type { DuplicateGroup, EngineApi, JobProgressView, KeepRule } from '../../../electron/shared/contract.js';
+import { tinyModelDir } from '../../helpers/models.js';
+import { fixture } from '../../helpers/photos.js';
 
 const FILES = [
   'originals/skimage_chelsea.jpg',
@@ -28,35 +24,44 @@ const FILES = [
   'variants/skimage_coffee__webp.webp',
   'originals/skimage_astronaut.jpg',
 ];
-const rules = [...keepRules];
 
 let tmp: string;
 let library: string;
-let services: WorkerServices;
+interface Services {
+  library: Library;
+  calls: EngineApi;
+  close(): Promise<void>;
+}
+let services: Services;
 let previousXdg: string | undefined;
 const at = (name: string) => path.join(library, name);
 const chelsea = () => at('skimage_chelsea.jpg');
 const copy = () => at('skimage_chelsea__copy.jpg');
 const resized = () => at('skimage_chelsea__resize50.jpg');
 
-async function makeServices(dataDir: string): Promise<WorkerServices> {
-  return createWorkerServices(
-    { dataDir, device: 'cpu', threads: 1, modelDir: await tinyModelDir() },
-    { callbacks: { trashItem: trashWithPackage }, onStatus: () => undefined },
-  );
+async function makeServices(dataDir: string): Promise<Services> {
+  const lib = await openLibrary({ dataDir, env: process.env, engine: { device: 'cpu', threads: 1, modelDir: await tinyModelDir() } });
+  return { library: lib, calls: createEngineApi(lib), close: () => lib.close() };
 }
 
-async function scan(s: WorkerServices, gate = new PauseGate(), progress: JobProgressView[] = []): Promise<ScanSummary> {
-  return s.jobs.scan(
-    { roots: [{ path: library, reference: false }], excludeGlobs: [] },
-    { signal: new AbortController().signal, onProgress: (p) => progress.push(p), pause: gate },
-  );
+async function scan(s: Services, gate = new PauseGate(), progress: JobProgressView[] = [], root = library): Promise<ScanOutcome> {
+  return s.library.scan({ roots: [root] }, { signal: new AbortController().signal, onProgress: (p) => progress.push(p), pause: gate });
+}
+
+async function withKeepRules<T>(s: Services, keepRules: KeepRule[], body: () => Promise<T>): Promise<T> {
+  const before = (await s.calls.getSettings(undefined)).keepRules;
+  await s.calls.setSettings({ keepRules });
+  try {
+    return await body();
+  } finally {
+    await s.calls.setSettings({ keepRules: before });
+  }
 }
 
 // The tiny generated model has random weights: it tells photos apart only at high thresholds (at 90 chelsea and
 // coffee look alike to it), so these tests group at 98, and at 100 where only byte and pixel copies group.
 const groups = async (threshold = 98): Promise<DuplicateGroup[]> =>
-  (await services.calls.getGroups({ threshold, tiers: null, keepRules: rules })).groups;
+  (await services.calls.getGroups({ threshold })).groups;
 const groupWith = (list: DuplicateGroup[], ...paths: string[]) => list.find((g) => paths.every((p) => g.members.some((m) => m.path === p)));
 
 beforeAll(async () => {
@@ -81,20 +86,21 @@ afterAll(async () => {
 
 describe('library services (real catalog, tiny model, fixture photos)', () => {
   it('keeps the folders in the catalog, scans them with progress, and lists what failed', async () => {
-    expect(await services.calls.listRoots({})).toEqual([]);
+    expect(await services.calls.listRoots(undefined)).toEqual([]);
     expect(await services.calls.addRoot({ path: library, reference: false })).toEqual([{ path: library, reference: false, files: null }]);
     const progress: JobProgressView[] = [];
     const summary = await scan(services, new PauseGate(), progress);
-    expect(summary).toMatchObject({ found: 7, new: 7, changed: 0, unchanged: 0, failed: 1, missing: 0 });
+    expect(summary).toMatchObject({ found: 7, new: 7, changed: 0, unchanged: 0, missing: 0 });
+    expect(summary.failed.map((f) => path.basename(f.path))).toEqual(['broken.jpg']);
     // The byte-identical copy reuses its original's vector.
     expect(summary.embedded).toBe(5);
     const last = progress.at(-1)!;
     expect(last).toMatchObject({ phase: 'done', found: 7, failed: 1 });
     expect(last.hashed).toBe(7);
     expect(last.bytesDone).toBeGreaterThan(10_000);
-    const failed = await services.calls.listFailed({});
+    const failed = await services.calls.listFailed(undefined);
     expect(failed.map((f) => path.basename(f.path))).toEqual(['broken.jpg']);
-    expect((await services.calls.listRoots({}))[0]?.files).toBe(6);
+    expect((await services.calls.listRoots(undefined))[0]?.files).toBe(6);
     // The catalog is the file the app keeps in its data folder, and its roots table holds the folder.
     const catalog = Catalog.open(path.join(tmp, 'data', 'catalog.db'), { readOnly: true });
     expect(catalog.roots.list().map((r) => r.path)).toEqual([library]);
@@ -116,7 +122,7 @@ describe('library services (real catalog, tiny model, fixture photos)', () => {
     expect(near?.tier).toBe('near-duplicate');
     expect(near?.members.find((m) => m.path === resized())?.reasons[0]).toMatch(/^lower resolution \(\d+×\d+ < 451×300\)$/);
     // The rule order from Settings is the engine's policy: with file size first, the bigger file wins.
-    const bySize = await services.calls.getGroups({ threshold: 98, tiers: ['near-duplicate'], keepRules: ['fileSize', 'resolution'] });
+    const bySize = await withKeepRules(services, ['fileSize', 'resolution'], () => services.calls.getGroups({ threshold: 98, tiers: ['near-duplicate'] }));
     expect(bySize.groups.every((g) => g.tier === 'near-duplicate')).toBe(true);
     const g = groupWith(bySize.groups, chelsea(), resized())!;
     const biggest = [...g.members].sort((a, b) => b.bytes - a.bytes)[0]!;
@@ -133,9 +139,9 @@ describe('library services (real catalog, tiny model, fixture photos)', () => {
     const other = await makeServices(path.join(tmp, 'data-labels'));
     try {
       await other.calls.addRoot({ path: folder, reference: false });
-      await other.jobs.scan({ roots: [{ path: folder, reference: false }], excludeGlobs: [] }, { signal: new AbortController().signal, onProgress: () => undefined });
+      await scan(other, new PauseGate(), [], folder);
       const labelsAt = async (threshold: number) => {
-        const { groups: [group, ...rest] } = await other.calls.getGroups({ threshold, tiers: null, keepRules: rules });
+        const { groups: [group, ...rest] } = await other.calls.getGroups({ threshold });
         expect(rest).toEqual([]);
         return { keep: path.basename(group!.keep), labels: Object.fromEntries(group!.members.map((m) => [path.basename(m.path), m.match])) };
       };
@@ -153,7 +159,7 @@ describe('library services (real catalog, tiny model, fixture photos)', () => {
       const atNinetyEight = await labelsAt(98);
       expect(atNinetyEight.labels).toEqual({ ...atHundred.labels, 'skimage_chelsea__resize50.jpg': 'near-duplicate' });
       // Without the file-size rule the shortest path decides: the original is kept, and its copy is identical bytes.
-      const byPath = await other.calls.getGroups({ threshold: 100, tiers: null, keepRules: ['resolution'] });
+      const byPath = await withKeepRules(other, ['resolution'], () => other.calls.getGroups({ threshold: 100 }));
       const g = byPath.groups[0]!;
       expect(path.basename(g.keep)).toBe('skimage_chelsea.jpg');
       expect(g.members.find((m) => m.path.endsWith('__copy.jpg'))?.match).toBe('identical bytes');
@@ -172,12 +178,12 @@ describe('library services (real catalog, tiny model, fixture photos)', () => {
     expect(trashed?.trashDir).toBe(path.join(process.env['XDG_DATA_HOME']!, 'Trash'));
     expect(groupWith(await groups(), copy())).toBeUndefined();
 
-    const undone = await services.calls.undo({ actionId: result.actionId });
+    const undone = await services.calls.undo({ actionId: result.actionId! });
     expect(undone).toEqual({ actionId: result.actionId, restored: [copy()], failed: [] });
     expect(await readFile(copy())).toEqual(await readFile(fixture('variants/skimage_chelsea__copy.jpg')));
     expect(groupWith(await groups(100), chelsea(), copy())?.tier).toBe('exact');
     // Undone once: a second undo of the same action has nothing left to do.
-    await expect(services.calls.undo({ actionId: result.actionId })).rejects.toThrow(/nothing to undo/);
+    await expect(services.calls.undo({ actionId: result.actionId! })).rejects.toThrow(/nothing to undo/);
   });
 
   it('marks "not a duplicate" with an action id that undo reverses', async () => {
@@ -186,7 +192,7 @@ describe('library services (real catalog, tiny model, fixture photos)', () => {
     expect(mark.ok).toBe(true);
     expect(mark.actionId).toBeTruthy();
     expect(groupWith(await groups(), chelsea(), resized())).toBeUndefined();
-    const undone = await services.calls.undo({ actionId: mark.actionId });
+    const undone = await services.calls.undo({ actionId: mark.actionId! });
     expect(undone.failed).toEqual([]);
     expect(groupWith(await groups(), chelsea(), resized())).toBeDefined();
     // Byte-identical files are copies by definition.
@@ -194,7 +200,7 @@ describe('library services (real catalog, tiny model, fixture photos)', () => {
   });
 
   it('resolves all as a dry run, then as one batch that one undo reverses', async () => {
-    const dry = await services.calls.resolveAll({ threshold: 98, action: 'trash', dryRun: true, keepRules: rules });
+    const dry = await services.calls.resolveAll({ threshold: 98, action: 'trash', dryRun: true });
     expect(dry.dryRun).toBe(true);
     expect(dry.actionId).toBeNull();
     expect(dry.files).toBeGreaterThan(0);
@@ -202,7 +208,7 @@ describe('library services (real catalog, tiny model, fixture photos)', () => {
     expect(targets).toContain(copy());
     expect(targets.every((t) => existsSync(t))).toBe(true);
 
-    const run = await services.calls.resolveAll({ threshold: 98, action: 'trash', dryRun: false, keepRules: rules });
+    const run = await services.calls.resolveAll({ threshold: 98, action: 'trash', dryRun: false });
     expect(run.failed).toEqual([]);
     expect(run.plan).toEqual(dry.plan);
     expect(targets.every((t) => !existsSync(t))).toBe(true);
@@ -210,7 +216,7 @@ describe('library services (real catalog, tiny model, fixture photos)', () => {
     expect(after.some((g) => g.members.some((m) => targets.includes(m.path)))).toBe(false);
     expect(after.every((g) => g.tier === 'similar')).toBe(true);
 
-    const undone = await services.calls.undo({ actionId: run.actionId });
+    const undone = await services.calls.undo({ actionId: run.actionId! });
     expect(undone.failed).toEqual([]);
     expect([...undone.restored].sort()).toEqual([...targets].sort());
     expect(targets.every((t) => existsSync(t))).toBe(true);
@@ -218,17 +224,17 @@ describe('library services (real catalog, tiny model, fixture photos)', () => {
   });
 
   it('searches by example (a catalog photo and an outside one) and exports the groups', async () => {
-    const inside = await services.calls.search({ path: at('skimage_coffee.jpg'), top: 3, threshold: 90 });
+    const inside = await services.library.search({ path: at('skimage_coffee.jpg'), top: 3, threshold: 90 });
     expect(inside.hits[0]?.path).toBe(at('skimage_coffee__webp.webp'));
     expect(inside.hits.map((h) => h.path)).not.toContain(at('skimage_coffee.jpg'));
-    const outside = await services.calls.search({ path: fixture('originals/skimage_coffee.jpg'), top: 2, threshold: 90 });
+    const outside = await services.library.search({ path: fixture('originals/skimage_coffee.jpg'), top: 2, threshold: 90 });
     expect(outside.hits[0]).toMatchObject({ path: at('skimage_coffee.jpg'), score: 100, tier: 'exact' });
 
     const out = path.join(tmp, 'groups.csv');
-    const summary = await services.calls.exportResults({ format: 'csv', out, threshold: 98, keepRules: rules });
+    const summary = await services.calls.exportResults({ format: 'csv', out, threshold: 98 });
     expect(summary.groups).toBe((await groups()).length);
     const csv = await readFile(out, 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('group,group_tier,path,tier,score,keep,reference,excluded,reasons');
+    expect(csv.split('\r\n')[0]).toBe('group,group_tier,path,match,score,keep,reference,excluded,bytes,reasons');
     expect(csv).toContain(copy());
   });
 
@@ -245,7 +251,8 @@ describe('library services (real catalog, tiny model, fixture photos)', () => {
       expect(progress.at(-1)?.hashed).toBe(0);
       gate.resume();
       const summary = await running;
-      expect(summary).toMatchObject({ found: 7, failed: 1, embedded: 5 });
+      expect(summary).toMatchObject({ found: 7, embedded: 5 });
+      expect(summary.failed).toHaveLength(1);
       expect(progress.some((p) => p.phase === 'scanning')).toBe(true);
     } finally {
       await other.close();

@@ -1,0 +1,61 @@
+// A report group as every front end shows it, scored one way: each member against the suggested keeper (its
+// score is the cosine to the keeper, its match label restated against the keeper), with the keep-best reasons
+// and the reclaimable bytes. `lookalike dupes`, the app's Review and both result exports all use this.
+import { createHash } from 'node:crypto';
+import { actionTargets, type ReportGroup } from '../similarity/report.js';
+import { cosineToScore } from '../similarity/threshold.js';
+import type { LibraryFile } from './catalogView.js';
+import type { GroupIndex } from './groupIndex.js';
+import { matchToKeeper, type MatchFacts } from './matchToKeeper.js';
+import type { DuplicateGroup, GroupMember } from './types.js';
+
+type ReportMember = ReportGroup['members'][number];
+
+const facts = (m: ReportMember, file: LibraryFile | undefined): MatchFacts => ({
+  match: m.match,
+  contentHash: file?.contentHash ?? null,
+  pixelHash: file?.pixelHash ?? null,
+});
+
+function scoreToKeeper(index: GroupIndex, m: ReportMember, file: LibraryFile | undefined, keeper: LibraryFile | undefined): number {
+  if (m.isKeeper) return 100;
+  const cosine = !file || !keeper ? Number.NaN : index.cosine(file, keeper);
+  if (Number.isNaN(cosine)) return m.score;
+  return cosine >= 1 ? 100 : cosineToScore(cosine);
+}
+
+function memberView(index: GroupIndex, group: ReportGroup, m: ReportMember, fileOf: ReadonlyMap<string, LibraryFile>, thumb: (path: string) => string): GroupMember {
+  const file = fileOf.get(m.path);
+  const keeper = fileOf.get(group.keep);
+  const keeperMember = group.members.find((x) => x.isKeeper);
+  return {
+    path: m.path,
+    score: scoreToKeeper(index, m, file, keeper),
+    match: m.isKeeper || !keeperMember ? m.match : matchToKeeper(facts(m, file), facts(keeperMember, keeper)),
+    width: file?.width ?? null,
+    height: file?.height ?? null,
+    bytes: file?.size ?? 0,
+    mtimeMs: file?.mtimeMs ?? 0,
+    reference: m.isReference,
+    excluded: m.isExcluded,
+    reasons: m.reasons.filter((r) => r !== 'keep'),
+    thumb: thumb(m.path),
+  };
+}
+
+/** Stable while the membership is: a regroup keeps the user's place and keeper choices. */
+export const groupId = (paths: readonly string[]): string =>
+  createHash('sha1').update([...paths].sort().join('\0')).digest('hex').slice(0, 16);
+
+export function toGroupView(index: GroupIndex, group: ReportGroup, fileOf: ReadonlyMap<string, LibraryFile>, thumb: (path: string) => string): DuplicateGroup {
+  const members = group.members.map((m) => memberView(index, group, m, fileOf, thumb));
+  const targets = new Set(actionTargets(group).map((m) => m.path));
+  return {
+    id: groupId(members.map((m) => m.path)),
+    tier: group.tier,
+    keep: group.keep,
+    keepReasons: members[0]?.reasons ?? [],
+    members,
+    reclaimableBytes: members.filter((m) => targets.has(m.path)).reduce((sum, m) => sum + m.bytes, 0),
+  };
+}
