@@ -6,16 +6,16 @@
 // media handler (path checks + sharp thumbnails).
 import type { Page } from 'playwright-core';
 import { dispatch, type Handlers } from '../../electron/main/ipc.js';
-import type { JobRegistry } from '../../electron/main/jobs.js';
-import type { ApiEventName, ApiEvents, ApiMethod, Status } from '../../electron/shared/contract.js';
+import type { EngineHost } from '../../electron/main/host/engineHost.js';
+import type { ApiEventName, ApiEvents, ApiMethod } from '../../electron/shared/contract.js';
 import { API_GLOBAL, apiMethods, MEDIA_SCHEME } from '../../electron/shared/methods.js';
 
 export interface BridgeOptions {
   handlers: Handlers;
-  jobs: JobRegistry;
+  /** The engine host whose events (jobProgress, jobDone, statusChanged) go to the page. */
+  events: Pick<EngineHost, 'onEvent'>;
   /** Base URL the media scheme maps to, e.g. `http://127.0.0.1:1234/media/`. */
   mediaBase: string;
-  appInfo: Pick<Status, 'appVersion' | 'dataDir'>;
   /** Called after every method call (timings, logs). */
   onCall?: (method: ApiMethod, ms: number, ok: boolean) => void;
 }
@@ -94,10 +94,6 @@ export async function installBridge(page: Page, options: BridgeOptions): Promise
       )
       .catch(() => undefined); // the page may be navigating or closing
   };
-  // Exactly main.ts's translation of host events into contract events.
-  return options.jobs.onEvent((event) => {
-    if (event.type === 'statusChanged') emit('statusChanged', { ...options.appInfo, ...event.status });
-    else if (event.type === 'jobProgress') emit('jobProgress', { jobId: event.jobId, kind: event.kind, progress: event.progress });
-    else emit('jobDone', event.done);
-  });
+  // Exactly main.ts's forwarding: the host's events are already the contract's events.
+  return options.events.onEvent((e) => emit(e.event, e.payload as ApiEvents[typeof e.event]));
 }

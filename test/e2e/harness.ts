@@ -1,26 +1,24 @@
-// Everything the renderer's end-to-end tests stand on: the renderer built by Vite, the real engine host (worker
-// thread, generated tiny model), main's handlers over temp JSON stores, a static server with the media route,
-// and headless Chromium (Debian's) with the bridge installed. Dialogs are the only scripted part: a test says
-// what the "user picks" next.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+// Everything the renderer's end-to-end tests stand on: the renderer built by Vite, the real engine host (the
+// engine process entry in a worker thread, generated tiny model, settings in the temp data folder), main's
+// handlers, a static server with the media route, and headless Chromium (Debian's) with the bridge installed.
+// Dialogs are the only scripted part: a test says what the "user picks" next.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { build as rolldown } from 'rolldown';
 import { build } from 'vite';
 import { createHandlers } from '../../electron/main/handlers.js';
 import { startEngineHost, type EngineHost } from '../../electron/main/host/engineHost.js';
 import type { Handlers } from '../../electron/main/ipc.js';
-import { createJobRegistry, type JobRegistry } from '../../electron/main/jobs.js';
-import { openJsonStore } from '../../electron/main/jsonStore.js';
 import { mediaRequestHandler } from '../../electron/main/media/protocol.js';
 import { openRootRegistry } from '../../electron/main/roots.js';
-import { settingsSchema, type Settings } from '../../electron/shared/contract.js';
-import { defaultSettings } from '../../electron/main/defaultSettings.js';
-import { trashWithPackage } from '../../electron/engine/resolve/systemTrash.js';
-import { bundleEntry } from '../main/bundle.js';
+import { defaultSettings, settingsSchema, trashWithPackage } from '../../electron/engine/library/index.js';
+import type { Settings } from '../../electron/shared/contract.js';
+import { TEST_BUILD_DIR } from '../main/bundle.js';
 import { tinyModelDir } from '../helpers/models.js';
 import { repoRoot } from '../helpers/photos.js';
 import { installBridge, mediaUrlFromRequest } from './bridge.js';
@@ -42,7 +40,7 @@ export interface Harness {
   trashDir: string;
   page: Page;
   handlers: Handlers;
-  jobs: JobRegistry;
+  host: EngineHost;
   /** What the next file/folder dialog returns. */
   dialogs: { files: string[]; folder: string | null };
   calls: { method: string; ms: number; ok: boolean }[];
@@ -57,6 +55,23 @@ export async function buildRenderer(outDir: string): Promise<void> {
     build: { outDir, emptyOutDir: true, sourcemap: false },
     logLevel: 'warn',
   });
+}
+
+/**
+ * The engine process entry as one ES module (a worker thread loads plain JavaScript), as test/main/bundle.ts
+ * builds entries but with the engine's lazy `import('../engine.js')` inlined: an output file holds one chunk.
+ * npm packages stay external and resolve from the repository's node_modules.
+ */
+export async function bundleEngineProcess(): Promise<string> {
+  const file = path.join(TEST_BUILD_DIR, `engineProcess-e2e-${process.pid}.mjs`);
+  await rolldown({
+    input: path.join(repoRoot, 'electron', 'engineProcess', 'entry.ts'),
+    platform: 'node',
+    external: (id) => !id.startsWith('.') && !path.isAbsolute(id),
+    output: { format: 'esm', file, codeSplitting: false },
+    logLevel: 'silent',
+  });
+  return file;
 }
 
 function serve(staticDir: string, media: (request: Request) => Promise<Response>): Promise<{ server: http.Server; origin: string }> {
@@ -107,30 +122,32 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const previousXdg = process.env['XDG_DATA_HOME'];
   process.env['XDG_DATA_HOME'] = xdg;
 
-  const [, workerFile, modelDir] = await Promise.all([
+  const [, entryFile, modelDir] = await Promise.all([
     buildRenderer(outDir),
-    bundleEntry('electron/main/host/engineWorker.ts', 'engineWorker', 'esm'),
+    bundleEngineProcess(),
     tinyModelDir(),
   ]);
+  // The settings live in the data folder and the engine reads them when it opens the Library: written first, so
+  // the model loads on the CPU with one thread from the start (as a user's saved choice would).
+  const settings: Settings = settingsSchema.parse({ ...defaultSettings(), device: 'cpu', threads: 1, ...opts.settings });
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(path.join(dataDir, 'settings.json'), JSON.stringify(settings, null, 2));
+  const engineLog: string[] = [];
   const host: EngineHost = startEngineHost({
-    workerUrl: pathToFileURL(workerFile),
-    config: { dataDir, device: 'cpu', threads: 1, modelDir },
+    entryUrl: pathToFileURL(entryFile),
+    // The engine's undo finds trashed files in the same temp trash.
+    config: { dataDir, appVersion: '0.0.0-e2e', modelDir, env: { XDG_DATA_HOME: xdg } },
     callbacks: { trashItem: trashWithPackage },
+    log: (line) => engineLog.push(line),
   });
-  const jobs = createJobRegistry(host);
-  const defaults: Settings = { ...defaultSettings(), device: 'cpu', threads: 1, ...opts.settings };
-  const settings = await openJsonStore(path.join(dataDir, 'settings.json'), settingsSchema, defaults);
   // The library folders live in the catalog (<dataDir>/catalog.db), as in the app.
-  const roots = await openRootRegistry(host);
+  const roots = await openRootRegistry(host.api);
   const grants = new Set<string>(opts.grant ?? []);
   const dialogs: Harness['dialogs'] = { files: [], folder: null };
   const realHandlers = createHandlers({
     host,
-    jobs,
-    settings,
     roots,
     grants,
-    app: { version: '0.0.0-e2e', dataDir },
     shell: { showItemInFolder: () => undefined },
     dialogs: { openFiles: async () => dialogs.files, openFolder: async () => dialogs.folder },
   });
@@ -149,9 +166,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const calls: Harness['calls'] = [];
   const offEvents = await installBridge(page, {
     handlers,
-    jobs,
+    events: host,
     mediaBase: `${origin}/media/`,
-    appInfo: { appVersion: '0.0.0-e2e', dataDir },
     onCall: (method, ms, ok) => calls.push({ method, ms, ok }),
   });
   await page.goto(`${origin}/index.html`);
@@ -163,7 +179,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     trashDir: path.join(xdg, 'Trash'),
     page,
     handlers,
-    jobs,
+    host,
     dialogs,
     calls,
     screenshot: async (name) => {
@@ -174,9 +190,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await browser.close();
       await new Promise((r) => server.close(r));
       await host.close();
+      await rm(entryFile, { force: true });
       if (previousXdg === undefined) delete process.env['XDG_DATA_HOME'];
       else process.env['XDG_DATA_HOME'] = previousXdg;
       await rm(tmp, { recursive: true, force: true });
+      if (engineLog.length > 0) console.warn(`engine host log:\n${engineLog.join('\n')}`);
       if (pageErrors.length > 0) throw new Error(`the page reported errors:\n${pageErrors.join('\n')}`);
     },
   };

@@ -21,7 +21,7 @@ function syntheticGroups(threshold: number): GroupsResult {
   for (let i = 0; i < count; i++) {
     const members = [0, 1, 2].map((m) => {
       const file = photos[(i + m) % photos.length]!;
-      return { path: `${file}`, score: 100 - m, match: m === 0 ? ('identical bytes' as const) : ('near-duplicate' as const), width: 451, height: 300, bytes: 40_000 - m * 1000, mtimeMs: 1_700_000_000_000 + m, reference: false, reasons: m === 0 ? ['largest file (39.1 KB)'] : [`smaller file (${39 - m} KB < 39.1 KB)`], thumb: thumbUrl(file, 128) };
+      return { path: `${file}`, score: 100 - m, match: m === 0 ? ('identical bytes' as const) : ('near-duplicate' as const), width: 451, height: 300, bytes: 40_000 - m * 1000, mtimeMs: 1_700_000_000_000 + m, reference: false, excluded: false, reasons: m === 0 ? ['largest file (39.1 KB)'] : [`smaller file (${39 - m} KB < 39.1 KB)`], thumb: thumbUrl(file, 128) };
     });
     groups.push({ id: `g${i}`, tier: tiers[i % 3]!, keep: members[0]!.path, keepReasons: members[0]!.reasons, members, reclaimableBytes: 77_000 });
   }

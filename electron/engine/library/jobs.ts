@@ -164,7 +164,11 @@ export class JobRunner {
         else timer ??= setTimeout(flush, wait);
       },
       stop() {
-        if (timer) clearTimeout(timer);
+        // The last report goes out before the job's end, so a finished panel shows the final counts.
+        if (timer) {
+          clearTimeout(timer);
+          flush();
+        }
         if (latest) job.info.progress = latest;
       },
     };
