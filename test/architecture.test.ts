@@ -151,3 +151,14 @@ describe('size', () => {
     expect(sizes.find((s) => s.name === 'functionSizes')?.lines).toBeGreaterThan(10);
   });
 });
+
+// Entries main starts by URL (the engine process) are imported by nothing, so only the build config includes
+// them: the built app must hold each one (npm test builds first).
+describe('build', () => {
+  it('every module main loads by URL is compiled into dist/', () => {
+    const main = readFileSync(path.join(repoRoot, 'electron/main/main.ts'), 'utf8');
+    const urls = [...main.matchAll(/new URL\('([^']+\.js)', import\.meta\.url\)/g)].map((m) => m[1]!);
+    expect(urls).toContain('../engineProcess/entry.js');
+    for (const rel of urls) expect(statSync(path.join(repoRoot, 'dist/electron/main', rel)).isFile()).toBe(true);
+  });
+});

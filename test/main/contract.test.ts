@@ -1,16 +1,16 @@
 // The contract, the handler map and main's IPC gate: the map matches the method list at compile time and run
-// time, malformed requests are refused with readable errors, and only our window on our app page may call.
-import { mkdtemp, rm } from 'node:fs/promises';
+// time, malformed requests are refused with readable errors, main's guards stop what it must refuse before the
+// engine is asked, and only our window on our app page may call.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { apiMethods, invokeChannel, requestSchemas, type Api, type ApiMethod } from '../../electron/shared/contract.js';
+import { canonicalFolder } from '../../electron/engine/library/scanning.js';
+import { apiMethods, invokeChannel, requestSchemas, type Api, type ApiMethod, type CompareResult } from '../../electron/shared/contract.js';
 import { createHandlers } from '../../electron/main/handlers.js';
 import { bindIpc, dispatch, type Handlers } from '../../electron/main/ipc.js';
-import { createJobRegistry } from '../../electron/main/jobs.js';
 import { appUrlCheck, untrustedSenderReason, type InvokeEventLike } from '../../electron/main/senderCheck.js';
-import type { EngineHost } from '../../electron/main/host/engineHost.js';
-import { DEFAULT_SETTINGS_FOR_TESTS, fakeRoots, fakeSettings } from './fakes.js';
+import { DEFAULT_SETTINGS_FOR_TESTS, fakeDesktop, fakeEngine, fakeRoots, type FakeEngine } from './fakes.js';
 
 let tmp: string;
 beforeAll(async () => {
@@ -18,28 +18,14 @@ beforeAll(async () => {
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
-// A host that must not be reached: these tests stop at main's gate or in main-only handlers.
-const unreachableHost: EngineHost = {
-  call: async (method) => {
-    throw new Error(`host.${method} called`);
-  },
-  startJob: () => 'job-1',
-  cancelJob: () => undefined,
-  pauseJob: () => undefined,
-  onEvent: () => () => undefined,
-  close: async () => undefined,
-};
-
-function makeHandlers(): Handlers {
+// An engine that answers only settings, and addRoot with the engine's own folder check: these tests stop at main's
+// gate or in main-only handlers, and `engine.calls` shows whether a request got past main.
+function makeHandlers(engine: FakeEngine = fakeEngine({ addRoot: async (req) => [{ path: await canonicalFolder(req.path), reference: req.reference, files: null }] })): Handlers {
   return createHandlers({
-    host: unreachableHost,
-    jobs: createJobRegistry(unreachableHost),
-    settings: fakeSettings(DEFAULT_SETTINGS_FOR_TESTS),
+    host: engine,
     roots: fakeRoots([{ path: tmp, reference: true }]),
     grants: new Set(),
-    dialogs: { openFiles: async () => ['/picked/a.jpg'], openFolder: async () => null },
-    shell: { showItemInFolder: () => undefined },
-    app: { version: '1.2.3', dataDir: tmp },
+    ...fakeDesktop({ files: ['/picked/a.jpg'] }),
   });
 }
 
@@ -109,19 +95,67 @@ describe('request validation', () => {
   });
 
   it('refuses to resolve files under a reference root or outside the library, before the engine is asked', async () => {
-    const handlers = makeHandlers();
+    const engine = fakeEngine();
+    const handlers = makeHandlers(engine);
     const inRef = path.join(tmp, 'b.jpg');
     let r = await dispatch('resolveGroup', trustedEvent, { keep: '/k.jpg', targets: [inRef], action: 'trash' }, gate(handlers));
     expect(r.ok === false && r.error.code === 'forbidden' && /reference folder/.test(r.error.message)).toBe(true);
     r = await dispatch('resolveGroup', trustedEvent, { keep: '/k.jpg', targets: ['/etc/passwd.jpg'], action: 'trash' }, gate(handlers));
     expect(r.ok === false && /not under a library folder/.test(r.error.message)).toBe(true);
+    expect(engine.calls).toEqual([]);
   });
 
   it('grants picked files to the media protocol and returns a handler error as a clean message', async () => {
     const handlers = makeHandlers();
     expect(await handlers.pickFiles(undefined)).toEqual({ paths: ['/picked/a.jpg'] });
     const r = await dispatch('addRoot', trustedEvent, { path: path.join(tmp, 'missing'), reference: false }, gate(handlers));
-    expect(r).toEqual({ ok: false, error: { code: 'not-found', message: `${path.join(tmp, 'missing')} does not exist` } });
+    expect(r).toEqual({ ok: false, error: { code: 'not-found', message: `folder not found: ${path.join(tmp, 'missing')}` } });
+  });
+});
+
+describe("main's guards in front of the engine", () => {
+  const compared: CompareResult = { score: 100, cosine: 1, tier: 'exact', model: 'm', device: 'cpu', pooling: 'pooler_output', heatmap: null, thumbA: 'thumb-a', thumbB: 'thumb-b' };
+  const refused = async (handlers: Handlers, method: ApiMethod, raw: unknown) => {
+    const r = await dispatch(method, trustedEvent, raw, gate(handlers));
+    if (r.ok) throw new Error(`${method} was not refused`);
+    return r.error;
+  };
+
+  it('scans only library folders, and only once there is one', async () => {
+    const engine = fakeEngine({ startScan: async () => ({ jobId: 'scan-1' }) });
+    const handlers = makeHandlers(engine);
+    expect(await refused(handlers, 'startScan', { roots: ['/elsewhere'] })).toEqual({ code: 'invalid-request', message: 'not library folders: /elsewhere' });
+    expect(await handlers.startScan({ roots: [tmp] })).toEqual({ jobId: 'scan-1' });
+    const empty = createHandlers({ host: engine, roots: fakeRoots([]), grants: new Set(), ...fakeDesktop() });
+    expect(await refused(empty, 'startScan', undefined)).toMatchObject({ code: 'invalid-request', message: /add a folder/ });
+    expect(engine.calls).toEqual(['startScan']);
+  });
+
+  it('moves and exports only into folders that exist', async () => {
+    const engine = fakeEngine();
+    const handlers = makeHandlers(engine);
+    const missing = path.join(tmp, 'no-such-folder');
+    expect(await refused(handlers, 'resolveAll', { threshold: 95, action: 'move', dest: missing, dryRun: true })).toEqual({ code: 'not-found', message: `${missing} does not exist` });
+    expect(await refused(handlers, 'exportFeatures', { out: path.join(missing, 'f.npy'), pooled: true })).toMatchObject({ code: 'not-found' });
+    expect(await refused(handlers, 'exportResults', { format: 'csv', out: path.join(missing, 'r.csv'), threshold: 95 })).toMatchObject({ code: 'not-found' });
+    expect(await refused(handlers, 'markNotDuplicate', { paths: [path.join(tmp, 'a.jpg'), '/elsewhere/b.jpg'] })).toMatchObject({ code: 'forbidden' });
+    expect(engine.calls).toEqual([]);
+  });
+
+  it('keeps the folders the engine answers with, and shows thumbnails only of files main may serve', async () => {
+    const library = path.join(tmp, 'library');
+    await mkdir(library, { recursive: true });
+    const engine = fakeEngine({ addRoot: async (req) => [{ ...req, files: null }], compare: async () => compared });
+    const roots = fakeRoots([]);
+    const grants = new Set<string>();
+    const handlers = createHandlers({ host: engine, roots, grants, ...fakeDesktop({ files: ['/picked/b.jpg'] }) });
+    await handlers.addRoot({ path: library, reference: false });
+    expect(roots.get()).toEqual([{ path: library, reference: false }]);
+    const inLibrary = path.join(library, 'a.jpg');
+    expect(await handlers.compare({ a: inLibrary, b: '/picked/b.jpg' })).toMatchObject({ thumbA: 'thumb-a', thumbB: null });
+    await handlers.pickFiles(undefined);
+    expect(grants.has('/picked/b.jpg')).toBe(true);
+    expect(await handlers.compare({ a: inLibrary, b: '/picked/b.jpg' })).toMatchObject({ thumbA: 'thumb-a', thumbB: 'thumb-b' });
   });
 });
 

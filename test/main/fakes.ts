@@ -1,33 +1,65 @@
-// In-memory stand-ins for main's stores (the real ones write to userData or go through the worker's catalog);
-// everything else in these tests is real.
-import type { Root, Settings } from '../../electron/shared/contract.js';
-import { settingsSchema } from '../../electron/shared/contract.js';
-import { defaultSettings } from '../../electron/main/defaultSettings.js';
-import type { RootRef } from '../../electron/main/host/protocol.js';
-import type { JsonStore } from '../../electron/main/jsonStore.js';
-import type { RootRegistry } from '../../electron/main/roots.js';
+// tsconfig.preload.json type-checks test/main without the engine's folder: these bring the engine's declarations
+// for its untyped packages along with the engine modules main (and so these tests) import.
+/// <reference path="../../electron/engine/scan/picomatch.d.ts" />
+/// <reference path="../../electron/engine/preprocess/heic-decode.d.ts" />
+// In-memory stand-ins for what main's handlers are given: the engine (the real one runs in the engine process,
+// see engineHost.test.ts), the library folders, the dialogs and the shell. Everything else in these tests is real.
+import { defaultSettings, settingsSchema, type Settings } from '../../electron/engine/library/index.js';
+import { engineMethods, type EngineApi, type Root } from '../../electron/shared/contract.js';
+import type { HandlerDeps } from '../../electron/main/handlers.js';
+import type { RootRef, RootRegistry } from '../../electron/main/roots.js';
 
 export const DEFAULT_SETTINGS_FOR_TESTS: Settings = defaultSettings();
 
-export function fakeSettings(initial: Settings): JsonStore<Settings> {
-  let value = initial;
-  return { get: () => value, set: async (next) => (value = settingsSchema.parse(next)) };
+export interface FakeEngine {
+  api: EngineApi;
+  /** The engine methods called, in order (a request main refuses must never reach the engine). */
+  calls: string[];
 }
 
-/** Library folders held in memory (the app's live in the catalog, through the worker). */
+/**
+ * An engine whose methods fail loudly unless given (tests that stop at main's gate must not reach it), with the
+ * settings in memory: setSettings merges and validates a change as the Library does.
+ */
+export function fakeEngine(overrides: Partial<EngineApi> = {}, initial: Settings = DEFAULT_SETTINGS_FOR_TESTS): FakeEngine {
+  const calls: string[] = [];
+  let settings = initial;
+  const defaults: Partial<EngineApi> = {
+    getSettings: async () => settings,
+    setSettings: async (change) => (settings = settingsSchema.parse({ ...settings, ...change })),
+  };
+  const api = Object.fromEntries(
+    engineMethods.map((method) => {
+      const given = (overrides[method] ?? defaults[method]) as ((req: unknown) => Promise<unknown>) | undefined;
+      return [
+        method,
+        async (req: unknown) => {
+          calls.push(method);
+          if (!given) throw new Error(`engine.${method} called`);
+          return given(req);
+        },
+      ];
+    }),
+  ) as unknown as EngineApi;
+  return { api, calls };
+}
+
+/** Library folders held in memory (the app's live in the catalog, read through the engine). */
 export function fakeRoots(initial: RootRef[]): RootRegistry {
   let value = initial;
-  const list = async (): Promise<Root[]> => value.map((r) => ({ ...r, files: null }));
+  const keep = (roots: Root[]): Root[] => {
+    value = roots.map((r) => ({ path: r.path, reference: r.reference }));
+    return roots;
+  };
+  return { get: () => value, keep, list: async () => value.map((r) => ({ ...r, files: null })) };
+}
+
+/** Dialogs and shell that answer at once (a dialog's answer can be set per test). */
+export function fakeDesktop(picked: { files?: string[]; folder?: string | null } = {}): Pick<HandlerDeps, 'dialogs' | 'shell'> & { shown: string[] } {
+  const shown: string[] = [];
   return {
-    get: () => value,
-    list,
-    add: async (path, reference) => {
-      value = [...value.filter((r) => r.path !== path), { path, reference }];
-      return list();
-    },
-    remove: async (path) => {
-      value = value.filter((r) => r.path !== path);
-      return list();
-    },
+    dialogs: { openFiles: async () => picked.files ?? [], openFolder: async () => picked.folder ?? null },
+    shell: { showItemInFolder: (file) => void shown.push(file) },
+    shown,
   };
 }
