@@ -11,7 +11,7 @@ import { EXACT_MAX_ROWS } from '../electron/engine/similarity/findNeighbors.js';
 import { createGrouper } from '../electron/engine/similarity/grouping.js';
 import type { HashedFile } from '../electron/engine/similarity/hashClasses.js';
 import { neighborsOf, type NeighborGraph } from '../electron/engine/similarity/neighborGraph.js';
-import { syntheticClusters } from '../electron/engine/similarity/syntheticClusters.js';
+import { syntheticClusters } from '../test/support/syntheticClusters.js';
 import { DEFAULT_THRESHOLD, STORED_SCORE_FLOOR, thresholdToCosine } from '../electron/engine/similarity/threshold.js';
 
 const DIM = 768;

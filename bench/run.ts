@@ -1,10 +1,12 @@
 // `npm run bench [-- name…]`: performance targets live here, never in timed tests. Each bench prints its own table.
+import { benchCatalog } from './catalog.js';
 import { benchEngine } from './engine.js';
 import { benchGrouping } from './grouping.js';
 import { benchQuality } from './quality.js';
 import { benchScan } from './scan.js';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
+  catalog: () => benchCatalog(),
   engine: () => benchEngine(),
   grouping: () => benchGrouping(),
   scan: () => benchScan(),

@@ -13,6 +13,7 @@
  *   catalog.settings     SettingsStore        key/value
  *   catalog.scans        ScanStore            scan runs, heartbeat, interrupted-scan detection
  *   catalog.transaction(fn)                   fn inside BEGIN IMMEDIATE … COMMIT (nested calls use savepoints)
+ *   catalog.optimize()                        PRAGMA optimize: fresh planner statistics where SQLite sees a need
  *   catalog.close()
  *
  * Everything is synchronous (DatabaseSync): calls are short and batched inside transactions by the scanner.
@@ -35,6 +36,15 @@ export interface CatalogOptions {
   readOnly?: boolean;
 }
 
+/** Statistics only make plans better: a busy or full database is no reason to fail an open or a scan over them. */
+function optimizeQuietly(db: DatabaseSync, pragma: string): void {
+  try {
+    db.exec(pragma);
+  } catch {
+    // The next open or scan tries again.
+  }
+}
+
 export class Catalog {
   readonly files: FileStore;
   readonly embeddings: EmbeddingStore;
@@ -49,6 +59,7 @@ export class Catalog {
   private constructor(
     readonly db: DatabaseSync,
     readonly path: string,
+    private readonly readOnly: boolean,
   ) {
     this.files = new FileStore(db);
     this.embeddings = new EmbeddingStore(db);
@@ -75,8 +86,11 @@ export class Catalog {
         db.exec('PRAGMA journal_mode = WAL');
         db.exec('PRAGMA synchronous = NORMAL');
         migrate(db);
+        // What SQLite's docs advise for a long-lived connection at open: statistics for tables that lack them
+        // or changed a lot, with a bounded sample (cheap; a no-op when nothing changed).
+        optimizeQuietly(db, 'PRAGMA optimize = 0x10002');
       }
-      return new Catalog(db, file);
+      return new Catalog(db, file, options.readOnly ?? false);
     } catch (err) {
       db.close();
       throw err;
@@ -100,13 +114,21 @@ export class Catalog {
     }
   }
 
+  /**
+   * Refreshes the query planner's statistics where SQLite recommends it (after a scan changed many rows); usually
+   * a no-op. Read-only catalogs keep what they have.
+   */
+  optimize(): void {
+    if (!this.readOnly && this.db.isOpen) optimizeQuietly(this.db, 'PRAGMA optimize');
+  }
+
   close(): void {
     if (this.db.isOpen) this.db.close();
   }
 }
 
 export { defaultCatalogPath } from './paths.js';
-export { migrations, migrate, schemaVersion, CatalogVersionError } from './migrations.js';
+export { migrations, migrate, schemaVersion } from './migrations.js';
 export { modelKey, EmbeddingStore } from './embeddings.js';
 export type { ModelRecord, StoredEmbedding } from './embeddings.js';
 export { FileStore } from './files.js';

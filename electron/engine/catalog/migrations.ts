@@ -1,6 +1,7 @@
 // Versioned schema. Each entry moves the catalog from version i to i+1; PRAGMA user_version records where a file is.
 // Never edit a shipped migration: append a new one, so every existing catalog reaches the same schema.
 import type { DatabaseSync } from 'node:sqlite';
+import { LookalikeError } from '../errors.js';
 
 export interface Migration {
   /** What the step does, for error messages. */
@@ -132,11 +133,18 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE models ADD COLUMN processor_sha256 TEXT NOT NULL DEFAULT '';
     `,
   },
+  {
+    name: 'files indexed by content hash and status',
+    sql: `
+      -- "Does this content still have an ok file?" is asked once per vector (live(), the duplicate finder). With
+      -- only the two single-column indexes SQLite may answer it through files_status, where nearly every row is
+      -- ok: a walk of the whole table per vector, O(n²) (a 100k library took minutes). The pair answers it with
+      -- one probe, and its content_hash prefix serves every lookup files_content_hash served, so that one goes.
+      CREATE INDEX files_content_hash_status ON files (content_hash, status);
+      DROP INDEX files_content_hash;
+    `,
+  },
 ];
-
-export class CatalogVersionError extends Error {
-  override name = 'CatalogVersionError';
-}
 
 export function schemaVersion(db: DatabaseSync): number {
   const row = db.prepare('PRAGMA user_version').get() as { user_version: number } | undefined;
@@ -147,7 +155,8 @@ export function schemaVersion(db: DatabaseSync): number {
 export function migrate(db: DatabaseSync, list: readonly Migration[] = migrations): number {
   const current = schemaVersion(db);
   if (current > list.length) {
-    throw new CatalogVersionError(
+    throw new LookalikeError(
+      'unavailable',
       `catalog schema version ${current} is newer than this build understands (${list.length}); update Lookalike`,
     );
   }
@@ -160,7 +169,7 @@ export function migrate(db: DatabaseSync, list: readonly Migration[] = migration
       db.exec('COMMIT');
     } catch (err) {
       db.exec('ROLLBACK');
-      throw new CatalogVersionError(`migration ${version + 1} (${step.name}) failed: ${(err as Error).message}`);
+      throw new LookalikeError('unavailable', `migration ${version + 1} (${step.name}) failed: ${(err as Error).message}`, { cause: err });
     }
   }
   return list.length;

@@ -1,6 +1,7 @@
 // State the duplicate finder keeps: which roots are reference copies, which pairs a person said are not
 // duplicates, and stored top-k neighbour lists.
 import type { DatabaseSync } from 'node:sqlite';
+import { LookalikeError } from '../errors.js';
 import { blobToFloat32, blobToUint32, float32ToBlob, uint32ToBlob } from './blobs.js';
 
 export interface RootRecord {
@@ -41,7 +42,7 @@ export class RootStore {
 
 /** The pair in stored order (hash_a < hash_b), so (a, b) and (b, a) are one fact. */
 export function orderedPair(a: string, b: string): [string, string] {
-  if (a === b) throw new Error('a file content cannot be "not a duplicate" of itself');
+  if (a === b) throw new LookalikeError('invalid-request', 'a file content cannot be "not a duplicate" of itself');
   return a < b ? [a, b] : [b, a];
 }
 

@@ -1,16 +1,17 @@
 // Which writer a format uses, what the output file should be called, and how big the file will get.
 import path from 'node:path';
+import { LookalikeError } from '../errors.js';
 import { valuesPerRow, type FeatureWriter, type WriterSpec } from './featureWriter.js';
 import { NpyWriter, npyHeaderBytes } from './npyWriter.js';
 import { bytesPerValue } from './rowEncoding.js';
 import { SafetensorsWriter, safetensorsHeaderBytes } from './safetensorsWriter.js';
 import { CsvWriter, JsonlWriter } from './textWriters.js';
-import { ExportError, exportFormats, type ExportDtype, type ExportFormat } from './types.js';
+import { exportFormats, type ExportDtype, type ExportFormat } from './types.js';
 
 export function formatFromPath(out: string): ExportFormat {
   const ext = path.extname(out).slice(1).toLowerCase();
   if ((exportFormats as readonly string[]).includes(ext)) return ext as ExportFormat;
-  throw new ExportError(`cannot tell the format from "${out}": the file name must end in .${exportFormats.join(', .')}`);
+  throw new LookalikeError('invalid-request', `cannot tell the format from "${out}": the file name must end in .${exportFormats.join(', .')}`);
 }
 
 export function createWriter(format: ExportFormat, spec: WriterSpec): FeatureWriter {

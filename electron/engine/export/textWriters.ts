@@ -2,7 +2,8 @@
 // Numbers are the shortest decimals that read back to the exact float32 (or float16) value.
 import { float16Bits, float16ToNumber } from './float16.js';
 import { valuesPerRow, type FeatureWriter, type WriterSpec } from './featureWriter.js';
-import { ExportError, type ExportDtype, type ManifestRow } from './types.js';
+import { LookalikeError } from '../errors.js';
+import type { ExportDtype, ManifestRow } from './types.js';
 
 /** Shortest decimal that parses back to exactly `value` as a float32 (9 digits always suffice). */
 export function formatFloat32(value: number): string {
@@ -63,7 +64,7 @@ function jsonNumber(value: number, dtype: ExportDtype): string {
 export class CsvWriter implements FeatureWriter {
   constructor(private readonly spec: WriterSpec) {
     if (spec.rowShape.length !== 1) {
-      throw new ExportError('CSV holds one vector per image: export unpooled features as .npy, .safetensors or .jsonl');
+      throw new LookalikeError('invalid-request', 'CSV holds one vector per image: export unpooled features as .npy, .safetensors or .jsonl');
     }
   }
 

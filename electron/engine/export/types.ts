@@ -1,11 +1,13 @@
 // Types at the export boundary: what a feature source yields, what the job takes, what the manifest says.
+import { featureDtypes, featureFormats, type FeatureDtype, type FeatureFormat } from '../../shared/values.js';
 import type { JobOptions, JobProgress, ModelProvenance, PoolingSource } from '../types.js';
 
-export const exportFormats = ['npy', 'safetensors', 'csv', 'jsonl'] as const;
-export type ExportFormat = (typeof exportFormats)[number];
+/** The file formats and value types an export writes: the product's lists (shared/values.ts), under the export's names. */
+export const exportFormats = featureFormats;
+export type ExportFormat = FeatureFormat;
 
-export const exportDtypes = ['float32', 'float16'] as const;
-export type ExportDtype = (typeof exportDtypes)[number];
+export const exportDtypes = featureDtypes;
+export type ExportDtype = FeatureDtype;
 
 /** One image's features, or why it has none. `values` is C-order, `rowShape` elements long. */
 export type FeatureRow =
@@ -72,8 +74,3 @@ export interface ExportResult {
 }
 
 export type ExportJobOptions = JobOptions<ExportProgress>;
-
-/** A bad request (unknown format, unpooled CSV…): front ends show its message as is. */
-export class ExportError extends Error {
-  override name = 'ExportError';
-}

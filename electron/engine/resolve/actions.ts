@@ -5,7 +5,8 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { JournalStore } from '../catalog/journal.js';
-import { assertUnchanged, FileChangedError, type HashFile, type ScannedFile } from './fileGuard.js';
+import { isLookalikeError, LookalikeError } from '../errors.js';
+import { assertUnchanged, type HashFile, type ScannedFile } from './fileGuard.js';
 import { findTrashed } from './freedesktopTrash.js';
 import { freeNameIn, moveWithoutOverwrite } from './moveSafely.js';
 
@@ -74,7 +75,7 @@ async function runTrash(a: Extract<PlannedAction, { kind: 'trash' }>, deps: Acti
   const id = deps.journal.add('trash', payload);
   try {
     await deps.trash(a.file.path);
-    if (!(await gone(a.file.path))) throw new Error('the trash left the file in place');
+    if (!(await gone(a.file.path))) throw new LookalikeError('failed', 'the trash left the file in place');
     if (process.platform === 'linux') {
       const item = await findTrashed(a.file.path, { env: deps.env });
       if (item) deps.journal.setPayload<TrashPayload>(id, { ...payload, trashDir: item.trashDir, trashName: item.name });
@@ -107,6 +108,22 @@ function describe(a: PlannedAction): string {
   return a.kind === 'trash' ? `would trash ${a.file.path} (keeping ${a.keeper})` : `would move ${a.file.path} to ${a.destDir} (keeping ${a.keeper})`;
 }
 
+/** One action: refused when the file is not what the scan saw (a `conflict`), failed on any other error. */
+async function runAction(a: PlannedAction, deps: ActionDeps, batch: string, dryRun: boolean): Promise<ActionOutcome> {
+  const notDone = (status: 'refused' | 'failed', err: unknown): ActionOutcome => ({ action: a, status, journalId: null, message: `${status}: ${errorText(err)}` });
+  try {
+    await assertUnchanged(a.file, deps.hashFile);
+  } catch (err) {
+    return notDone(isLookalikeError(err, 'conflict') ? 'refused' : 'failed', err);
+  }
+  try {
+    if (dryRun) return { action: a, status: 'dry-run', journalId: null, message: describe(a) };
+    return a.kind === 'trash' ? await runTrash(a, deps, batch) : await runMove(a, deps, batch);
+  } catch (err) {
+    return notDone('failed', err);
+  }
+}
+
 /** Runs actions one by one (a failure never stops the rest); `dryRun` checks files but changes nothing. */
 export async function runActions(
   actions: readonly PlannedAction[],
@@ -117,15 +134,7 @@ export async function runActions(
   const outcomes: ActionOutcome[] = [];
   for (const a of actions) {
     if (opts.signal?.aborted) break;
-    let outcome: ActionOutcome;
-    try {
-      await assertUnchanged(a.file, deps.hashFile);
-      if (opts.dryRun) outcome = { action: a, status: 'dry-run', journalId: null, message: describe(a) };
-      else outcome = a.kind === 'trash' ? await runTrash(a, deps, batch) : await runMove(a, deps, batch);
-    } catch (err) {
-      const refused = err instanceof FileChangedError;
-      outcome = { action: a, status: refused ? 'refused' : 'failed', journalId: null, message: `${refused ? 'refused' : 'failed'}: ${errorText(err)}` };
-    }
+    const outcome = await runAction(a, deps, batch, opts.dryRun ?? false);
     outcomes.push(outcome);
     opts.onOutcome?.(outcome);
   }

@@ -2,10 +2,10 @@
 // (EEXIST if taken) before the source name goes; across devices, an exclusive copy is verified first.
 import { copyFile, constants, link, lstat, mkdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { LookalikeError } from '../errors.js';
 
-export class DestinationExistsError extends Error {
-  override name = 'DestinationExistsError';
-}
+/** The refusal (code `conflict`) when something already sits where the file would go. */
+const destinationTaken = (to: string): LookalikeError => new LookalikeError('conflict', `${to} already exists; nothing was moved`);
 
 const code = (err: unknown): string | undefined => (err as NodeJS.ErrnoException).code;
 
@@ -16,12 +16,12 @@ export async function moveWithoutOverwrite(from: string, to: string): Promise<vo
     await unlink(from);
     return;
   } catch (err) {
-    if (code(err) === 'EEXIST') throw new DestinationExistsError(`${to} already exists; nothing was moved`);
+    if (code(err) === 'EEXIST') throw destinationTaken(to);
     // EXDEV: another filesystem; EPERM/ENOTSUP: a filesystem without hard links (FAT, some network mounts).
     if (!['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK'].includes(code(err) ?? '')) throw err;
   }
   if (code(await lstat(to).catch((e: unknown) => e)) !== 'ENOENT') {
-    throw new DestinationExistsError(`${to} already exists; nothing was moved`);
+    throw destinationTaken(to);
   }
   try {
     await rename(from, to);
@@ -33,7 +33,7 @@ export async function moveWithoutOverwrite(from: string, to: string): Promise<vo
   const [a, b] = await Promise.all([lstat(from), lstat(to)]);
   if (a.size !== b.size) {
     await unlink(to);
-    throw new Error(`copy of ${from} to ${to} is incomplete; the original was left in place`);
+    throw new LookalikeError('failed', `copy of ${from} to ${to} is incomplete; the original was left in place`);
   }
   await unlink(from);
 }
@@ -46,5 +46,5 @@ export async function freeNameIn(dir: string, fileName: string): Promise<string>
     const candidate = path.join(dir, n === 1 ? fileName : `${stem} (${n})${ext}`);
     if (code(await lstat(candidate).catch((e: unknown) => e)) === 'ENOENT') return candidate;
   }
-  throw new Error(`no free name for ${fileName} in ${dir}`);
+  throw new LookalikeError('conflict', `no free name for ${fileName} in ${dir}`);
 }

@@ -67,87 +67,120 @@ export function normalizeRoots(roots: string[]): string[] {
   return real.filter((r, i) => !real.some((other, j) => j !== i && other !== r && isInside(r, other)));
 }
 
-export async function crawlRoots(roots: string[], options: CrawlOptions = {}): Promise<CrawlResult> {
-  const skipHidden = options.skipHidden ?? true;
-  const include = compileGlobs(options.include);
-  const exclude = compileGlobs(options.exclude);
-  const realRoots = normalizeRoots(roots);
-  const underARoot = (real: string): boolean => realRoots.some((r) => isInside(real, r));
-  const visitedReal = new Set<string>(realRoots);
-  const files: string[] = [];
-  const unreadableFolders: CrawlResult['unreadableFolders'] = [];
+interface CrawlFilters {
+  skipHidden: boolean;
+  include: Matcher | null;
+  exclude: Matcher | null;
+}
 
-  for (const root of realRoots) {
-    if (options.signal?.aborted) break;
-    // fdir lists the top of a followed folder link by its real path but names its entries by the link path.
-    const linkPathOfReal = new Map<string, string>();
-    const pendingLinks = new Set<string>();
-    const pendingSpecials: string[] = [];
-    const relative = (p: string): string => path.relative(root, stripSep(p));
-    const wanted = (file: string): boolean => {
-      const name = path.basename(file);
-      if (!hasPhotoExtension(name) || (skipHidden && isHiddenName(name))) return false;
-      if (exclude?.(relative(file), file)) return false;
-      return include ? include(relative(file), file) : true;
-    };
+/** What every root's walk shares: the roots, the folders walked so far (by real path), and the results. */
+interface CrawlState {
+  realRoots: string[];
+  visitedReal: Set<string>;
+  files: string[];
+  unreadableFolders: CrawlResult['unreadableFolders'];
+}
 
-    const shim = {
-      ...fs,
-      readdir: ((dir: string, opts: { withFileTypes: true }, cb: (err: NodeJS.ErrnoException | null, entries: fs.Dirent[]) => void) => {
-        fs.readdir(dir, opts, (err, entries) => {
-          const shown = linkPathOfReal.get(stripSep(dir)) ?? dir;
-          if (err) unreadableFolders.push({ path: stripSep(shown), reason: err.code ?? err.message });
-          for (const e of entries ?? []) {
-            if (e.isFile() || e.isDirectory()) continue;
-            const full = path.join(shown, e.name);
-            if (!wanted(full)) continue;
-            if (e.isSymbolicLink()) pendingLinks.add(full);
-            else pendingSpecials.push(full);
-          }
-          cb(err, entries ?? []);
-        });
-      }) as unknown as typeof fs.readdir,
-    };
+type ReaddirCallback = (err: NodeJS.ErrnoException | null, entries: fs.Dirent[]) => void;
 
-    const crawler = new fdir({ fs: shim, suppressErrors: true })
+/** The walk of one root with fdir, plus the entries fdir does not return (links it cannot resolve, special files). */
+class RootCrawl {
+  /** fdir lists the top of a followed folder link by its real path but names its entries by the link path. */
+  private readonly linkPathOfReal = new Map<string, string>();
+  private readonly pendingLinks = new Set<string>();
+  private readonly pendingSpecials: string[] = [];
+
+  constructor(
+    private readonly root: string,
+    private readonly filters: CrawlFilters,
+    private readonly state: CrawlState,
+    private readonly options: CrawlOptions,
+  ) {}
+
+  async run(): Promise<void> {
+    const crawler = new fdir({ fs: this.fsShim(), suppressErrors: true })
       .withFullPaths()
       .withSymlinks({ resolvePaths: false })
-      .exclude((name, dirPath) => {
-        if (skipHidden && (isHiddenName(name) || systemFolders.has(name.toLowerCase()))) return true;
-        const shown = stripSep(dirPath);
-        if (exclude?.(relative(shown), shown)) return true;
-        let real: string;
-        try {
-          real = fs.realpathSync.native(shown);
-        } catch {
-          return true;
-        }
-        // Reached through a link but inside a root: the folder is (or will be) walked under its own name.
-        if (real !== shown && underARoot(real)) return true;
-        if (visitedReal.has(real)) return true;
-        visitedReal.add(real);
-        if (real !== shown) linkPathOfReal.set(real, shown);
-        return false;
-      })
-      .filter((file, isDirectory) => {
-        if (isDirectory || !wanted(file)) return false;
-        if (pendingLinks.delete(file)) {
-          // A link to a photo inside the roots is an alias of a file we list anyway, not a second photo.
-          try {
-            if (underARoot(fs.realpathSync.native(file))) return false;
-          } catch {
-            return true;
-          }
-        }
-        options.onFound?.(files.length + 1);
-        return true;
-      });
-    if (options.signal) crawler.withAbortSignal(options.signal);
-    const found = await crawler.crawl(root).withPromise();
-    for (const f of found) files.push(f);
+      .exclude((name, dirPath) => this.skipFolder(name, dirPath))
+      .filter((file, isDirectory) => this.keepFile(file, isDirectory));
+    if (this.options.signal) crawler.withAbortSignal(this.options.signal);
+    const found = await crawler.crawl(this.root).withPromise();
+    for (const f of found) this.state.files.push(f);
+    this.addUnresolved();
+    this.options.onFound?.(this.state.files.length);
+  }
 
-    // Links fdir could not resolve (dangling, looping) and special files: listed so the stat stage says why.
-    for (const link of pendingLinks) {
+  private relative(p: string): string {
+    return path.relative(this.root, stripSep(p));
+  }
+
+  private underARoot(real: string): boolean {
+    return this.state.realRoots.some((r) => isInside(real, r));
+  }
+
+  private wanted(file: string): boolean {
+    const { skipHidden, include, exclude } = this.filters;
+    const name = path.basename(file);
+    if (!hasPhotoExtension(name) || (skipHidden && isHiddenName(name))) return false;
+    if (exclude?.(this.relative(file), file)) return false;
+    return include ? include(this.relative(file), file) : true;
+  }
+
+  /** fs for fdir, whose readdir also notes unreadable folders and the entries that are neither file nor folder. */
+  private fsShim(): typeof fs {
+    const readdir = (dir: string, opts: { withFileTypes: true }, cb: ReaddirCallback): void => {
+      fs.readdir(dir, opts, (err, entries) => {
+        const shown = this.linkPathOfReal.get(stripSep(dir)) ?? dir;
+        if (err) this.state.unreadableFolders.push({ path: stripSep(shown), reason: err.code ?? err.message });
+        for (const e of entries ?? []) {
+          if (e.isFile() || e.isDirectory()) continue;
+          const full = path.join(shown, e.name);
+          if (!this.wanted(full)) continue;
+          if (e.isSymbolicLink()) this.pendingLinks.add(full);
+          else this.pendingSpecials.push(full);
+        }
+        cb(err, entries ?? []);
+      });
+    };
+    return { ...fs, readdir: readdir as unknown as typeof fs.readdir };
+  }
+
+  private skipFolder(name: string, dirPath: string): boolean {
+    const { skipHidden, exclude } = this.filters;
+    if (skipHidden && (isHiddenName(name) || systemFolders.has(name.toLowerCase()))) return true;
+    const shown = stripSep(dirPath);
+    if (exclude?.(this.relative(shown), shown)) return true;
+    let real: string;
+    try {
+      real = fs.realpathSync.native(shown);
+    } catch {
+      return true;
+    }
+    // Reached through a link but inside a root: the folder is (or will be) walked under its own name.
+    if (real !== shown && this.underARoot(real)) return true;
+    if (this.state.visitedReal.has(real)) return true;
+    this.state.visitedReal.add(real);
+    if (real !== shown) this.linkPathOfReal.set(real, shown);
+    return false;
+  }
+
+  private keepFile(file: string, isDirectory: boolean): boolean {
+    if (isDirectory || !this.wanted(file)) return false;
+    if (this.pendingLinks.delete(file)) {
+      // A link to a photo inside the roots is an alias of a file we list anyway, not a second photo.
+      try {
+        if (this.underARoot(fs.realpathSync.native(file))) return false;
+      } catch {
+        return true;
+      }
+    }
+    this.options.onFound?.(this.state.files.length + 1);
+    return true;
+  }
+
+  /** Links fdir could not resolve (dangling, looping) and special files: listed so the stat stage says why. */
+  private addUnresolved(): void {
+    for (const link of this.pendingLinks) {
       let target: fs.Stats | undefined;
       try {
         target = fs.statSync(link, { throwIfNoEntry: false });
@@ -155,10 +188,23 @@ export async function crawlRoots(roots: string[], options: CrawlOptions = {}): P
         // ELOOP and friends: the stat stage reports it.
       }
       if (target?.isDirectory()) continue;
-      files.push(link);
+      this.state.files.push(link);
     }
-    for (const special of pendingSpecials) files.push(special);
-    options.onFound?.(files.length);
+    for (const special of this.pendingSpecials) this.state.files.push(special);
   }
-  return { files, unreadableFolders };
+}
+
+export async function crawlRoots(roots: string[], options: CrawlOptions = {}): Promise<CrawlResult> {
+  const filters: CrawlFilters = {
+    skipHidden: options.skipHidden ?? true,
+    include: compileGlobs(options.include),
+    exclude: compileGlobs(options.exclude),
+  };
+  const realRoots = normalizeRoots(roots);
+  const state: CrawlState = { realRoots, visitedReal: new Set<string>(realRoots), files: [], unreadableFolders: [] };
+  for (const root of realRoots) {
+    if (options.signal?.aborted) break;
+    await new RootCrawl(root, filters, state, options).run();
+  }
+  return { files: state.files, unreadableFolders: state.unreadableFolders };
 }

@@ -6,6 +6,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createXXHash128, type IHasher } from 'hash-wasm';
+import { isLookalikeError, LookalikeError } from '../errors.js';
 import { SNIFF_BYTES } from '../preprocess/sniffFormat.js';
 
 /** Larger than any photo we expect; refusing protects the hash stage from multi-gigabyte videos named .jpg. */
@@ -20,9 +21,8 @@ export interface HashedFile {
   head: Uint8Array;
 }
 
-export class FileReadError extends Error {
-  override name = 'FileReadError';
-}
+/** Why one file could not be read, in words (code `failed`: the scan reports it against the file and goes on). */
+const unreadable = (reason: string, cause?: unknown): LookalikeError => new LookalikeError('failed', reason, { cause });
 
 /** One WASM hasher and one read buffer, reused for every file a worker hashes. */
 export class ContentHasher {
@@ -40,12 +40,12 @@ export class ContentHasher {
     // for a writer; fstat below then refuses it. (No effect on regular files.)
     const flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
     const fh = await open(file, flags).catch((err: NodeJS.ErrnoException) => {
-      throw new FileReadError(describeOpenError(err));
+      throw unreadable(describeOpenError(err), err);
     });
     try {
       const st = await fh.stat();
-      if (!st.isFile()) throw new FileReadError('not a regular file');
-      if (st.size > MAX_PHOTO_BYTES) throw new FileReadError(`too large for a photo (${st.size} bytes)`);
+      if (!st.isFile()) throw unreadable('not a regular file');
+      if (st.size > MAX_PHOTO_BYTES) throw unreadable(`too large for a photo (${st.size} bytes)`);
       this.hasher.init();
       const head = new Uint8Array(SNIFF_BYTES);
       let headLength = 0;
@@ -62,12 +62,12 @@ export class ContentHasher {
         }
         this.hasher.update(chunk);
         size += bytesRead;
-        if (size > MAX_PHOTO_BYTES) throw new FileReadError('too large for a photo');
+        if (size > MAX_PHOTO_BYTES) throw unreadable('too large for a photo');
       }
       return { contentHash: `xxh128:${this.hasher.digest('hex')}`, size, head: head.subarray(0, headLength) };
     } catch (err) {
-      if (err instanceof FileReadError || signal?.aborted) throw err;
-      throw new FileReadError(describeOpenError(err as NodeJS.ErrnoException));
+      if (isLookalikeError(err, 'failed') || signal?.aborted) throw err;
+      throw unreadable(describeOpenError(err as NodeJS.ErrnoException), err);
     } finally {
       await fh.close();
     }

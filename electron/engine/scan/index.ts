@@ -1,5 +1,5 @@
 // The scanner's public surface: scanLibrary(params, { signal, onProgress, pause }) and what it needs.
-export { scanLibrary, ScanError } from './scanLibrary.js';
+export { scanLibrary } from './scanLibrary.js';
 export type { StoredScanCounts, StoredScanParams } from './scanLibrary.js';
 export { PauseGate } from './pause.js';
 export { crawlRoots, normalizeRoots } from './crawl.js';

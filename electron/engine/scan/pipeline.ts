@@ -110,10 +110,18 @@ export class ScanPipeline {
       this.statQueue.close();
     })());
     const stats = guard(drain(this.statQueue, STAT_CONCURRENCY, (p) => this.classify(p))).then(() => this.hashQueue.close());
-    const hashers = await Promise.all(Array.from({ length: HASH_CONCURRENCY }, () => ContentHasher.create()));
-    let next = 0;
-    const hashes = guard(drain(this.hashQueue, HASH_CONCURRENCY, (job) => this.hash(job, hashers[next++ % HASH_CONCURRENCY]!)))
-      .then(() => this.decodeQueue.close());
+    // A hasher holds one file's running state: each job borrows a free one and gives it back (handing them out in
+    // turn would let a quick job's successor share a hasher with a long hash still running, mixing two files).
+    const freeHashers = await Promise.all(Array.from({ length: HASH_CONCURRENCY }, () => ContentHasher.create()));
+    const hashWithFreeHasher = async (job: HashedJob | FileJob): Promise<void> => {
+      const hasher = freeHashers.pop()!;
+      try {
+        await this.hash(job, hasher);
+      } finally {
+        freeHashers.push(hasher);
+      }
+    };
+    const hashes = guard(drain(this.hashQueue, HASH_CONCURRENCY, hashWithFreeHasher)).then(() => this.decodeQueue.close());
     const decodes = guard(drain(this.decodeQueue, DECODE_CONCURRENCY, (job) => this.decode(job))).then(() => this.embedQueue.close());
     const embeds = guard(this.embedLoop());
     await Promise.all([feed, stats, hashes, decodes, embeds]);

@@ -5,16 +5,13 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { HEARTBEAT_MS } from '../catalog/index.js';
 import type { Catalog } from '../catalog/index.js';
-import { crawlRoots, isInside, normalizeRoots } from './crawl.js';
+import { LookalikeError } from '../errors.js';
+import { crawlRoots, isInside, normalizeRoots, type CrawlResult } from './crawl.js';
 import { PauseGate } from './pause.js';
 import { ScanPipeline } from './pipeline.js';
 import { ScanMeter } from './progress.js';
 import type { FailedFile, ScanOptions, ScanParams, ScanSummary } from './types.js';
 import { CatalogWriter, IdSet } from './writer.js';
-
-export class ScanError extends Error {
-  override name = 'ScanError';
-}
 
 /** What a scan row stores as params: enough to run the same scan again after a crash. */
 export interface StoredScanParams {
@@ -38,11 +35,11 @@ export interface StoredScanCounts {
 }
 
 async function checkRoots(roots: string[]): Promise<void> {
-  if (roots.length === 0) throw new ScanError('no folders to scan');
+  if (roots.length === 0) throw new LookalikeError('invalid-request', 'no folders to scan');
   for (const root of roots) {
     const st = await stat(root).catch(() => null);
-    if (!st) throw new ScanError(`folder not found: ${root}`);
-    if (!st.isDirectory()) throw new ScanError(`not a folder: ${root}`);
+    if (!st) throw new LookalikeError('invalid-request', `folder not found: ${root}`);
+    if (!st.isDirectory()) throw new LookalikeError('invalid-request', `not a folder: ${root}`);
   }
 }
 
@@ -59,20 +56,9 @@ function markMissing(catalog: Catalog, roots: string[], seen: IdSet, unreadable:
   return catalog.transaction(() => catalog.files.markMissing(gone));
 }
 
-export async function scanLibrary(params: ScanParams, options: ScanOptions = {}): Promise<ScanSummary> {
-  const startedAt = performance.now();
-  const { catalog, engine } = params;
-  const batchSize = Math.max(1, Math.floor(params.batchSize ?? 8));
-  await checkRoots(params.roots);
-  const roots = normalizeRoots(params.roots);
-  // One controller for cancel and for fatal errors, so every stage stops the same way.
-  const controller = new AbortController();
-  const onAbort = (): void => controller.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const signal = controller.signal;
-  const gate = options.pause ?? new PauseGate();
-
-  const modelKey = catalog.embeddings.registerModel(engine.provenance, engine.dim);
+/** Records the model, the roots and a 'running' scan row (with what a rerun needs); returns the row's id and the model key. */
+function startScanRow(catalog: Catalog, params: ScanParams, roots: string[]): { scanId: number; modelKey: string } {
+  const modelKey = catalog.embeddings.registerModel(params.engine.provenance, params.engine.dim);
   const resumes = catalog.scans.markDeadInterrupted().map((s) => s.id);
   const stored: StoredScanParams = {
     roots,
@@ -86,88 +72,156 @@ export async function scanLibrary(params: ScanParams, options: ScanOptions = {})
     for (const root of roots) catalog.roots.add(root);
     return catalog.scans.start(stored);
   });
+  return { scanId, modelKey };
+}
 
-  const meter = new ScanMeter(options.onProgress);
-  const seen = new IdSet();
-  let pipeline: ScanPipeline | null = null;
-  let missing = 0;
-  const counts = (): StoredScanCounts => ({
-    found: meter.found,
-    new: pipeline?.counts.new ?? 0,
-    changed: pipeline?.counts.changed ?? 0,
-    unchanged: pipeline?.counts.unchanged ?? 0,
-    embedded: meter.embedded,
-    failed: meter.failed,
-    missing,
-  });
-  const writer = new CatalogWriter(catalog, modelKey, seen, {
-    inCommit: () => {
-      catalog.scans.beat(scanId, counts());
-      pipeline?.committed();
-    },
-  });
-  // Keeps the heartbeat going through long decodes and pauses, so a live scan never looks interrupted.
-  const heartbeat = setInterval(() => writer.flush(), HEARTBEAT_MS / 3);
-  heartbeat.unref();
-  const unsubscribe = gate.onChange((paused) => meter.setPhase(paused ? 'paused' : 'scanning'));
+/** One scan from its row in `scans` to its summary: crawl, pipeline, missing files, bookkeeping. */
+class ScanRun {
+  private readonly catalog: Catalog;
+  // One controller for cancel and for fatal errors, so every stage stops the same way.
+  private readonly controller = new AbortController();
+  private readonly onAbort = (): void => this.controller.abort(this.options.signal?.reason);
+  private readonly gate: PauseGate;
+  private readonly meter: ScanMeter;
+  private readonly seen = new IdSet();
+  private readonly writer: CatalogWriter;
+  private readonly heartbeat: ReturnType<typeof setInterval>;
+  private readonly unsubscribe: () => void;
+  private readonly scanId: number;
+  private readonly modelKey: string;
+  private pipeline: ScanPipeline | null = null;
+  private missing = 0;
 
-  try {
-    meter.setPhase('crawling');
-    const crawl = await crawlRoots(roots, {
-      include: params.include,
-      exclude: params.exclude,
-      skipHidden: params.skipHidden,
-      signal,
-      onFound: (n) => {
-        meter.found = n;
-        meter.report();
+  constructor(
+    private readonly params: ScanParams,
+    private readonly options: ScanOptions,
+    private readonly roots: string[],
+    private readonly startedAt: number,
+  ) {
+    this.catalog = params.catalog;
+    this.gate = options.pause ?? new PauseGate();
+    ({ scanId: this.scanId, modelKey: this.modelKey } = startScanRow(this.catalog, params, roots));
+    // After the row exists (a refused model leaves no listener behind); run() removes it.
+    options.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.meter = new ScanMeter(options.onProgress);
+    this.writer = new CatalogWriter(this.catalog, this.modelKey, this.seen, {
+      inCommit: () => {
+        this.catalog.scans.beat(this.scanId, this.counts());
+        this.pipeline?.committed();
       },
     });
-    meter.found = crawl.files.length;
-    meter.startWork();
-    meter.setPhase(gate.paused ? 'paused' : 'scanning');
-    pipeline = new ScanPipeline({ catalog, engine, modelKey, batchSize, writer, meter, gate, signal });
-    const stopPipeline = (): void => pipeline?.stop();
-    signal.addEventListener('abort', stopPipeline, { once: true });
-    await pipeline.run(crawl.files);
-    signal.removeEventListener('abort', stopPipeline);
-    writer.flush();
+    // Keeps the heartbeat going through long decodes and pauses, so a live scan never looks interrupted.
+    this.heartbeat = setInterval(() => this.writer.flush(), HEARTBEAT_MS / 3);
+    this.heartbeat.unref();
+    this.unsubscribe = this.gate.onChange((paused) => this.meter.setPhase(paused ? 'paused' : 'scanning'));
+  }
 
-    const cancelled = signal.aborted;
-    if (!cancelled) {
-      meter.setPhase('finishing');
-      missing = markMissing(catalog, roots, seen, crawl.unreadableFolders);
-    }
-    catalog.scans.finish(scanId, cancelled ? 'cancelled' : 'done', counts());
-    meter.current = null;
-    meter.setPhase(cancelled ? 'cancelled' : 'done');
+  private get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  private counts(): StoredScanCounts {
     return {
-      scanId,
-      found: meter.found,
+      found: this.meter.found,
+      new: this.pipeline?.counts.new ?? 0,
+      changed: this.pipeline?.counts.changed ?? 0,
+      unchanged: this.pipeline?.counts.unchanged ?? 0,
+      embedded: this.meter.embedded,
+      failed: this.meter.failed,
+      missing: this.missing,
+    };
+  }
+
+  async run(): Promise<ScanSummary> {
+    try {
+      const crawl = await this.crawl();
+      const pipeline = await this.runPipeline(crawl.files);
+      return this.finish(crawl, pipeline);
+    } catch (err) {
+      this.controller.abort(err);
+      this.recordFailure(err);
+      throw err;
+    } finally {
+      clearInterval(this.heartbeat);
+      this.unsubscribe();
+      this.options.signal?.removeEventListener('abort', this.onAbort);
+    }
+  }
+
+  private async crawl(): Promise<CrawlResult> {
+    this.meter.setPhase('crawling');
+    const crawl = await crawlRoots(this.roots, {
+      include: this.params.include,
+      exclude: this.params.exclude,
+      skipHidden: this.params.skipHidden,
+      signal: this.signal,
+      onFound: (n) => {
+        this.meter.found = n;
+        this.meter.report();
+      },
+    });
+    this.meter.found = crawl.files.length;
+    return crawl;
+  }
+
+  private async runPipeline(files: string[]): Promise<ScanPipeline> {
+    const { catalog, engine } = this.params;
+    const batchSize = Math.max(1, Math.floor(this.params.batchSize ?? 8));
+    this.meter.startWork();
+    this.meter.setPhase(this.gate.paused ? 'paused' : 'scanning');
+    const pipeline = new ScanPipeline({
+      catalog, engine, modelKey: this.modelKey, batchSize, writer: this.writer, meter: this.meter, gate: this.gate, signal: this.signal,
+    });
+    this.pipeline = pipeline;
+    const stopPipeline = (): void => pipeline.stop();
+    this.signal.addEventListener('abort', stopPipeline, { once: true });
+    await pipeline.run(files);
+    this.signal.removeEventListener('abort', stopPipeline);
+    this.writer.flush();
+    return pipeline;
+  }
+
+  /** Marks what is gone (unless cancelled), closes the scan row and sums up. */
+  private finish(crawl: CrawlResult, pipeline: ScanPipeline): ScanSummary {
+    const cancelled = this.signal.aborted;
+    if (!cancelled) {
+      this.meter.setPhase('finishing');
+      this.missing = markMissing(this.catalog, this.roots, this.seen, crawl.unreadableFolders);
+    }
+    this.catalog.scans.finish(this.scanId, cancelled ? 'cancelled' : 'done', this.counts());
+    // A scan is what changes the catalog's tables most: let SQLite refresh its statistics where it sees a need.
+    this.catalog.optimize();
+    this.meter.current = null;
+    this.meter.setPhase(cancelled ? 'cancelled' : 'done');
+    return {
+      scanId: this.scanId,
+      found: this.meter.found,
       new: pipeline.counts.new,
       changed: pipeline.counts.changed,
       unchanged: pipeline.counts.unchanged,
-      embedded: meter.embedded,
-      missing,
+      embedded: this.meter.embedded,
+      missing: this.missing,
       failed: pipeline.failed,
-      bytesHashed: meter.bytes,
+      bytesHashed: this.meter.bytes,
       cancelled,
       unreadableFolders: crawl.unreadableFolders,
-      durationMs: performance.now() - startedAt,
+      durationMs: performance.now() - this.startedAt,
     };
-  } catch (err) {
-    controller.abort(err);
-    // Keep what finished before the error; the scan row says why it stopped.
+  }
+
+  /** Keeps what finished before the error; the scan row says why it stopped. */
+  private recordFailure(err: unknown): void {
     try {
-      writer.flush();
-      catalog.scans.finish(scanId, 'failed', counts(), (err as Error).message ?? String(err));
+      this.writer.flush();
+      this.catalog.scans.finish(this.scanId, 'failed', this.counts(), (err as Error).message ?? String(err));
     } catch {
       // The catalog itself failed (disk full, closed): the original error is the one to report.
     }
-    throw err;
-  } finally {
-    clearInterval(heartbeat);
-    unsubscribe();
-    options.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+export async function scanLibrary(params: ScanParams, options: ScanOptions = {}): Promise<ScanSummary> {
+  const startedAt = performance.now();
+  await checkRoots(params.roots);
+  return new ScanRun(params, options, normalizeRoots(params.roots), startedAt).run();
 }

@@ -78,78 +78,97 @@ export interface TopKOptions {
   signal?: AbortSignal;
 }
 
+/** What the kernels share: the graph they feed, the row-major unit vectors, and the similarity floor. */
+interface Kernel {
+  g: NeighborGraph;
+  data: Float32Array;
+  dim: number;
+  floor: number;
+}
+
+/** Rows i and i+1 against rows [j, jEnd): a 2×4 register tile, six loads feed eight products, then a 2×1 tail. */
+function twoRowsAgainst({ g, data, dim, floor }: Kernel, i: number, j: number, jEnd: number): void {
+  const a0 = i * dim;
+  const a1 = a0 + dim;
+  for (; j + 3 < jEnd; j += 4) {
+    const b0 = j * dim;
+    const b1 = b0 + dim;
+    const b2 = b1 + dim;
+    const b3 = b2 + dim;
+    let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+    for (let d = 0; d < dim; d++) {
+      const x0 = data[a0 + d]!;
+      const x1 = data[a1 + d]!;
+      const y0 = data[b0 + d]!;
+      const y1 = data[b1 + d]!;
+      const y2 = data[b2 + d]!;
+      const y3 = data[b3 + d]!;
+      s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+      s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+    }
+    offerPair(g, i, j, s00, floor); offerPair(g, i, j + 1, s01, floor);
+    offerPair(g, i, j + 2, s02, floor); offerPair(g, i, j + 3, s03, floor);
+    offerPair(g, i + 1, j, s10, floor); offerPair(g, i + 1, j + 1, s11, floor);
+    offerPair(g, i + 1, j + 2, s12, floor); offerPair(g, i + 1, j + 3, s13, floor);
+  }
+  for (; j < jEnd; j++) {
+    const b = j * dim;
+    let s0 = 0;
+    let s1 = 0;
+    for (let d = 0; d < dim; d++) {
+      const y = data[b + d]!;
+      s0 += data[a0 + d]! * y;
+      s1 += data[a1 + d]! * y;
+    }
+    offerPair(g, i, j, s0, floor);
+    offerPair(g, i + 1, j, s1, floor);
+  }
+}
+
+/** Row i against rows [j, jEnd), one dot product at a time (the odd row left over in a block). */
+function oneRowAgainst({ g, data, dim, floor }: Kernel, i: number, j: number, jEnd: number): void {
+  const a = i * dim;
+  for (; j < jEnd; j++) {
+    const b = j * dim;
+    let s = 0;
+    for (let d = 0; d < dim; d++) s += data[a + d]! * data[b + d]!;
+    offerPair(g, i, j, s, floor);
+  }
+}
+
+/** Every pair of block [bi, iEnd) × block [bj, jEnd); on a diagonal block (bi = bj) only pairs with j > i. */
+function blockPair(kernel: Kernel, bi: number, iEnd: number, bj: number, jEnd: number): void {
+  const { data, dim } = kernel;
+  const diagonal = bj === bi;
+  let i = bi;
+  for (; i + 1 < iEnd; i += 2) {
+    if (!diagonal) {
+      twoRowsAgainst(kernel, i, bj, jEnd);
+      continue;
+    }
+    // (i, i+1) once; row i+1 then starts at i+2 like row i.
+    const a0 = i * dim;
+    const a1 = a0 + dim;
+    let s = 0;
+    for (let d = 0; d < dim; d++) s += data[a0 + d]! * data[a1 + d]!;
+    offerPair(kernel.g, i, i + 1, s, kernel.floor);
+    twoRowsAgainst(kernel, i, i + 2, jEnd);
+  }
+  for (; i < iEnd; i++) oneRowAgainst(kernel, i, diagonal ? i + 1 : bj, jEnd);
+}
+
 /** Every row's k most similar other rows, exactly. O(n² · dim / 2). */
 export function exactTopK(m: EmbeddingMatrix, opts: TopKOptions): NeighborGraph {
   const { rows, dim, data } = m;
   const k = Math.max(1, Math.min(opts.k, Math.max(1, rows - 1)));
-  const floor = opts.floor ?? -Infinity;
-  const g = emptyGraph(rows, k);
+  const kernel: Kernel = { g: emptyGraph(rows, k), data, dim, floor: opts.floor ?? -Infinity };
   for (let bi = 0; bi < rows; bi += BLOCK) {
     opts.signal?.throwIfAborted();
     const iEnd = Math.min(rows, bi + BLOCK);
-    for (let bj = bi; bj < rows; bj += BLOCK) {
-      const jEnd = Math.min(rows, bj + BLOCK);
-      // 2×4 register tile: six loads feed eight products. Pairs with j ≤ i are skipped on diagonal blocks.
-      const diagonal = bj === bi;
-      let i = bi;
-      for (; i + 1 < iEnd; i += 2) {
-        const a0 = i * dim;
-        const a1 = a0 + dim;
-        let j = diagonal ? i + 1 : bj;
-        if (diagonal) {
-          // (i, i+1) once; row i+1 then starts at i+2 like row i.
-          let s = 0;
-          for (let d = 0; d < dim; d++) s += data[a0 + d]! * data[a1 + d]!;
-          if (s >= floor) { offerNeighbor(g, i, i + 1, s); offerNeighbor(g, i + 1, i, s); }
-          j = i + 2;
-        }
-        for (; j + 3 < jEnd; j += 4) {
-          const b0 = j * dim;
-          const b1 = b0 + dim;
-          const b2 = b1 + dim;
-          const b3 = b2 + dim;
-          let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-          for (let d = 0; d < dim; d++) {
-            const x0 = data[a0 + d]!;
-            const x1 = data[a1 + d]!;
-            const y0 = data[b0 + d]!;
-            const y1 = data[b1 + d]!;
-            const y2 = data[b2 + d]!;
-            const y3 = data[b3 + d]!;
-            s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-            s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
-          }
-          offerPair(g, i, j, s00, floor); offerPair(g, i, j + 1, s01, floor);
-          offerPair(g, i, j + 2, s02, floor); offerPair(g, i, j + 3, s03, floor);
-          offerPair(g, i + 1, j, s10, floor); offerPair(g, i + 1, j + 1, s11, floor);
-          offerPair(g, i + 1, j + 2, s12, floor); offerPair(g, i + 1, j + 3, s13, floor);
-        }
-        for (; j < jEnd; j++) {
-          const b = j * dim;
-          let s0 = 0;
-          let s1 = 0;
-          for (let d = 0; d < dim; d++) {
-            const y = data[b + d]!;
-            s0 += data[a0 + d]! * y;
-            s1 += data[a1 + d]! * y;
-          }
-          offerPair(g, i, j, s0, floor);
-          offerPair(g, i + 1, j, s1, floor);
-        }
-      }
-      for (; i < iEnd; i++) {
-        const a = i * dim;
-        for (let j = diagonal ? i + 1 : bj; j < jEnd; j++) {
-          const b = j * dim;
-          let s = 0;
-          for (let d = 0; d < dim; d++) s += data[a + d]! * data[b + d]!;
-          offerPair(g, i, j, s, floor);
-        }
-      }
-    }
+    for (let bj = bi; bj < rows; bj += BLOCK) blockPair(kernel, bi, iEnd, bj, Math.min(rows, bj + BLOCK));
   }
-  sortNeighbors(g);
-  return g;
+  sortNeighbors(kernel.g);
+  return kernel.g;
 }
 
 /** Top-k rows of `m` for one outside query vector (unit length), best first. */

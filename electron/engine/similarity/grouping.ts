@@ -7,20 +7,15 @@
 // counts as below). So every member is within the threshold of every other one, in particular of whichever
 // member is kept: resolve never trashes a file that is not a near-duplicate of the keeper. The result is
 // deterministic, and a regroup is one pass over the neighbour lists (O(n·k·group size)).
+import { tiers, type MatchReason, type Tier } from '../../shared/values.js';
 import { hashUnits, type HashedFile } from './hashClasses.js';
 import type { NeighborGraph } from './neighborGraph.js';
 import { cosineToScore, tierCutoffs } from './threshold.js';
 
-export type Tier = 'exact' | 'same-pixels' | 'near-duplicate' | 'similar';
-const TIER_RANK: Record<Tier, number> = { exact: 0, 'same-pixels': 1, 'near-duplicate': 2, similar: 3 };
-
-/** Why a member has its tier, for people: the two same-pixels grounds are worth telling apart. */
-export type MatchReason =
-  | 'identical bytes'
-  | 'same pixels'
-  | 'same pixels (EXIF-rotated copy)'
-  | 'near-duplicate'
-  | 'similar';
+/** The tiers, strongest first, and why a member has its tier (the two same-pixels grounds told apart): shared/values.ts. */
+export type { MatchReason, Tier } from '../../shared/values.js';
+/** Lower is stronger: the order of the tier list. */
+const tierRank = (t: Tier): number => tiers.indexOf(t);
 
 export interface GroupMember<F> {
   file: F;
@@ -59,59 +54,110 @@ export interface Grouper<F> {
   group(opts: GroupOptions): DuplicateGroup<F>[];
 }
 
-export function createGrouper<F extends HashedFile>(input: GrouperInput<F>): Grouper<F> {
-  const { files, graph } = input;
-  const quality = input.quality ?? (() => 0);
-  const { unitOf, members: unitFiles } = hashUnits(files, { notDuplicate: input.notDuplicate });
-  const unitCount = unitFiles.length;
-  // Order each unit's files best first, so its first file represents it.
-  const fileQuality = files.map((f) => quality(f));
-  for (const list of unitFiles) list.sort((a, b) => fileQuality[b]! - fileQuality[a]! || a - b);
-  const unitQuality = unitFiles.map((list) => fileQuality[list[0]!]!);
+interface UnitGroup {
+  units: number[];
+  /** Similarity of each unit to the first (1 for the first itself). */
+  sims: number[];
+}
 
-  // Each unit's embedding row (its files share pixels, hence the embedding), and each row's unit.
-  const rowOfUnit = new Int32Array(unitCount).fill(-1);
-  const unitOfRow = new Int32Array(graph?.rows ?? 0).fill(-1);
-  for (let u = 0; u < unitCount; u++) {
-    for (const f of unitFiles[u]!) {
-      const row = input.rowOfHash.get(files[f]!.contentHash);
-      if (row === undefined || row < 0 || row >= unitOfRow.length) continue;
+/** Each unit's embedding row (its files share pixels, hence the embedding), and each row's unit; -1 where none. */
+function unitRows<F extends HashedFile>(
+  files: readonly F[],
+  unitFiles: readonly number[][],
+  rowOfHash: ReadonlyMap<string, number>,
+  rows: number,
+): { rowOfUnit: Int32Array; unitOfRow: Int32Array } {
+  const rowOfUnit = new Int32Array(unitFiles.length).fill(-1);
+  const unitOfRow = new Int32Array(rows).fill(-1);
+  unitFiles.forEach((list, u) => {
+    for (const f of list) {
+      const row = rowOfHash.get(files[f]!.contentHash);
+      if (row === undefined || row < 0 || row >= rows) continue;
       unitOfRow[row] = u;
       if (rowOfUnit[u] === -1) rowOfUnit[u] = row;
     }
-  }
+  });
+  return { rowOfUnit, unitOfRow };
+}
 
+/** For each unit, the units it must never share an embedding-tier group with (the "not a duplicate" marks). */
+function blockedUnits(files: readonly HashedFile[], unitOf: Int32Array, notDuplicate: readonly (readonly [string, string])[]): Map<number, Set<number>> {
   const blocked = new Map<number, Set<number>>();
-  const fileOfHash = new Map<string, number[]>();
-  files.forEach((f, i) => fileOfHash.set(f.contentHash, [...(fileOfHash.get(f.contentHash) ?? []), i]));
-  for (const [a, b] of input.notDuplicate ?? []) {
-    for (const fa of fileOfHash.get(a) ?? []) {
-      for (const fb of fileOfHash.get(b) ?? []) {
+  const filesOfHash = new Map<string, number[]>();
+  files.forEach((f, i) => filesOfHash.set(f.contentHash, [...(filesOfHash.get(f.contentHash) ?? []), i]));
+  const block = (a: number, b: number): void => {
+    if (!blocked.has(a)) blocked.set(a, new Set());
+    blocked.get(a)!.add(b);
+  };
+  for (const [a, b] of notDuplicate) {
+    for (const fa of filesOfHash.get(a) ?? []) {
+      for (const fb of filesOfHash.get(b) ?? []) {
         const ua = unitOf[fa]!;
         const ub = unitOf[fb]!;
         if (ua === ub) continue; // identical pixels: a fact, not an opinion (rotated copies honour the mark in hashUnits).
-        if (!blocked.has(ua)) blocked.set(ua, new Set());
-        if (!blocked.has(ub)) blocked.set(ub, new Set());
-        blocked.get(ua)!.add(ub);
-        blocked.get(ub)!.add(ua);
+        block(ua, ub);
+        block(ub, ua);
       }
     }
   }
-  const isBlocked = (u: number, group: readonly number[]): boolean => {
-    const set = blocked.get(u);
+  return blocked;
+}
+
+class TieredGrouper<F extends HashedFile> implements Grouper<F> {
+  private readonly files: readonly F[];
+  private readonly graph: NeighborGraph | null;
+  /** File indexes of each unit, best first, so its first file represents it. */
+  private readonly unitFiles: number[][];
+  private readonly unitQuality: number[];
+  private readonly rowOfUnit: Int32Array;
+  private readonly unitOfRow: Int32Array;
+  private readonly blocked: Map<number, Set<number>>;
+
+  constructor(input: GrouperInput<F>) {
+    this.files = input.files;
+    this.graph = input.graph;
+    const quality = input.quality ?? (() => 0);
+    const { unitOf, members } = hashUnits(this.files, { notDuplicate: input.notDuplicate });
+    const fileQuality = this.files.map((f) => quality(f));
+    for (const list of members) list.sort((a, b) => fileQuality[b]! - fileQuality[a]! || a - b);
+    this.unitFiles = members;
+    this.unitQuality = members.map((list) => fileQuality[list[0]!]!);
+    ({ rowOfUnit: this.rowOfUnit, unitOfRow: this.unitOfRow } = unitRows(this.files, members, input.rowOfHash, this.graph?.rows ?? 0));
+    this.blocked = blockedUnits(this.files, unitOf, input.notDuplicate ?? []);
+  }
+
+  private get unitCount(): number {
+    return this.unitFiles.length;
+  }
+
+  group({ threshold, includeSimilar = true }: GroupOptions): DuplicateGroup<F>[] {
+    const cut = tierCutoffs(threshold);
+    const eligible = new Uint8Array(this.unitCount).fill(1);
+    const near = this.greedyPass(cut.near, eligible, true);
+    const result = near.map((g) => this.toGroup(g, 'near-duplicate'));
+    if (includeSimilar && cut.similar < cut.near) {
+      for (const g of near) for (const u of g.units) eligible[u] = 0;
+      for (const g of this.greedyPass(cut.similar, eligible, false)) result.push(this.toGroup(g, 'similar'));
+    }
+    return result;
+  }
+
+  private isBlocked(u: number, group: readonly number[]): boolean {
+    const set = this.blocked.get(u);
     return set !== undefined && group.some((g) => set.has(g));
-  };
+  }
 
   /** Neighbour units of u with similarity ≥ cut (best first, deduplicated, u itself dropped). */
-  function neighbourUnits(u: number, cut: number, eligible: Uint8Array): { unit: number; sim: number }[] {
-    const row = rowOfUnit[u]!;
+  private neighbourUnits(u: number, cut: number, eligible: Uint8Array): { unit: number; sim: number }[] {
+    const graph = this.graph;
+    const row = this.rowOfUnit[u]!;
     if (!graph || row < 0) return [];
     const out: { unit: number; sim: number }[] = [];
     const base = row * graph.k;
     for (let n = 0; n < graph.counts[row]!; n++) {
       const sim = graph.sims[base + n]!;
       if (sim < cut) break; // lists are sorted best first
-      const v = unitOfRow[graph.ids[base + n]!]!;
+      const v = this.unitOfRow[graph.ids[base + n]!]!;
       if (v < 0 || v === u || !eligible[v] || out.some((o) => o.unit === v)) continue;
       out.push({ unit: v, sim });
     }
@@ -119,79 +165,72 @@ export function createGrouper<F extends HashedFile>(input: GrouperInput<F>): Gro
   }
 
   /** Similarity of two units from either one's list, or -Infinity when neither lists the other. */
-  function pairSim(u: number, v: number): number {
+  private pairSim(u: number, v: number): number {
+    const graph = this.graph;
     if (!graph) return Number.NEGATIVE_INFINITY;
     for (const [a, b] of [[u, v], [v, u]] as const) {
-      const row = rowOfUnit[a]!;
+      const row = this.rowOfUnit[a]!;
       if (row < 0) continue;
       const base = row * graph.k;
       for (let n = 0; n < graph.counts[row]!; n++) {
-        if (unitOfRow[graph.ids[base + n]!] === b) return graph.sims[base + n]!;
+        if (this.unitOfRow[graph.ids[base + n]!] === b) return graph.sims[base + n]!;
       }
     }
     return Number.NEGATIVE_INFINITY;
   }
 
-  function greedyPass(cut: number, eligible: Uint8Array, keepSingleUnits: boolean): { units: number[]; sims: number[] }[] {
-    const degree = new Int32Array(unitCount);
+  /** Representatives by most neighbours above the cut (then quality), each taking what is within the cut of all. */
+  private greedyPass(cut: number, eligible: Uint8Array, keepSingleUnits: boolean): UnitGroup[] {
+    const degree = new Int32Array(this.unitCount);
     const order: number[] = [];
-    for (let u = 0; u < unitCount; u++) {
+    for (let u = 0; u < this.unitCount; u++) {
       if (!eligible[u]) continue;
-      degree[u] = neighbourUnits(u, cut, eligible).length;
+      degree[u] = this.neighbourUnits(u, cut, eligible).length;
       order.push(u);
     }
-    order.sort((a, b) => degree[b]! - degree[a]! || unitQuality[b]! - unitQuality[a]! || a - b);
-    const assigned = new Uint8Array(unitCount);
-    const groups: { units: number[]; sims: number[] }[] = [];
+    order.sort((a, b) => degree[b]! - degree[a]! || this.unitQuality[b]! - this.unitQuality[a]! || a - b);
+    const assigned = new Uint8Array(this.unitCount);
+    const groups: UnitGroup[] = [];
     for (const u of order) {
       if (assigned[u]) continue;
       assigned[u] = 1;
-      const units = [u];
-      const sims = [1];
-      for (const { unit: v, sim } of neighbourUnits(u, cut, eligible)) {
-        if (assigned[v] || isBlocked(v, units)) continue;
-        if (units.some((w, i) => i > 0 && pairSim(v, w) < cut)) continue;
+      const group: UnitGroup = { units: [u], sims: [1] };
+      for (const { unit: v, sim } of this.neighbourUnits(u, cut, eligible)) {
+        if (assigned[v] || this.isBlocked(v, group.units)) continue;
+        if (group.units.some((w, i) => i > 0 && this.pairSim(v, w) < cut)) continue;
         assigned[v] = 1;
-        units.push(v);
-        sims.push(sim);
+        group.units.push(v);
+        group.sims.push(sim);
       }
-      if (units.length > 1 || (keepSingleUnits && unitFiles[u]!.length > 1)) groups.push({ units, sims });
+      if (group.units.length > 1 || (keepSingleUnits && this.unitFiles[u]!.length > 1)) groups.push(group);
     }
     return groups;
   }
 
-  function toGroup(units: readonly number[], sims: readonly number[], passTier: Tier): DuplicateGroup<F> {
-    const repFile = files[unitFiles[units[0]!]![0]!]!;
+  private toGroup({ units, sims }: UnitGroup, passTier: Tier): DuplicateGroup<F> {
+    const repFile = this.files[this.unitFiles[units[0]!]![0]!]!;
     const members: GroupMember<F>[] = [];
     let tier: Tier = 'exact';
     units.forEach((u, i) => {
-      for (const f of unitFiles[u]!) {
-        const file = files[f]!;
-        const memberTier: Tier =
-          file.contentHash === repFile.contentHash ? 'exact' : i === 0 ? 'same-pixels' : passTier;
-        const match: MatchReason = memberTier === 'exact' ? 'identical bytes'
-          : memberTier !== 'same-pixels' ? memberTier
-          // Same unit, different pixel hash: joined by the rotated-copy rule, not by equal pixels.
-          : file.pixelHash !== null && file.pixelHash === repFile.pixelHash ? 'same pixels' : 'same pixels (EXIF-rotated copy)';
+      for (const f of this.unitFiles[u]!) {
+        const file = this.files[f]!;
+        const memberTier: Tier = file.contentHash === repFile.contentHash ? 'exact' : i === 0 ? 'same-pixels' : passTier;
         const cosine = i === 0 ? 1 : sims[i]!;
-        if (TIER_RANK[memberTier] > TIER_RANK[tier]) tier = memberTier;
-        members.push({ file, tier: memberTier, match, cosine, score: i === 0 ? 100 : cosineToScore(cosine) });
+        if (tierRank(memberTier) > tierRank(tier)) tier = memberTier;
+        members.push({ file, tier: memberTier, match: matchReason(file, repFile, memberTier), cosine, score: i === 0 ? 100 : cosineToScore(cosine) });
       }
     });
     return { tier, members };
   }
+}
 
-  return {
-    group({ threshold, includeSimilar = true }: GroupOptions): DuplicateGroup<F>[] {
-      const cut = tierCutoffs(threshold);
-      const eligible = new Uint8Array(unitCount).fill(1);
-      const near = greedyPass(cut.near, eligible, true);
-      const result = near.map((g) => toGroup(g.units, g.sims, 'near-duplicate'));
-      if (includeSimilar && cut.similar < cut.near) {
-        for (const g of near) for (const u of g.units) eligible[u] = 0;
-        for (const g of greedyPass(cut.similar, eligible, false)) result.push(toGroup(g.units, g.sims, 'similar'));
-      }
-      return result;
-    },
-  };
+function matchReason(file: HashedFile, rep: HashedFile, tier: Tier): MatchReason {
+  if (tier === 'exact') return 'identical bytes';
+  if (tier !== 'same-pixels') return tier;
+  // Same unit, different pixel hash: joined by the rotated-copy rule, not by equal pixels.
+  return file.pixelHash !== null && file.pixelHash === rep.pixelHash ? 'same pixels' : 'same pixels (EXIF-rotated copy)';
+}
+
+export function createGrouper<F extends HashedFile>(input: GrouperInput<F>): Grouper<F> {
+  return new TieredGrouper(input);
 }

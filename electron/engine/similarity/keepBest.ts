@@ -2,10 +2,12 @@
 // A member under a reference root always wins over one outside (reference folders hold the originals and are
 // never touched); the rules then decide among equals, the first rule that tells two members apart wins.
 import path from 'node:path';
+import { formatBytes, keepRules, type KeepRule } from '../../shared/values.js';
 
-export type KeepRule = 'resolution' | 'fileSize' | 'format' | 'captureTime' | 'folder' | 'pathLength';
+export type { KeepRule } from '../../shared/values.js';
 
-export const DEFAULT_KEEP_RULES: readonly KeepRule[] = ['resolution', 'fileSize', 'format', 'captureTime', 'folder', 'pathLength'];
+/** The rules in their default order (shared/values.ts). */
+export const DEFAULT_KEEP_RULES: readonly KeepRule[] = keepRules;
 
 /** Earlier is better. Lossless/camera formats before lossy re-encodes. */
 export const DEFAULT_FORMAT_PRIORITY: readonly string[] = [
@@ -56,11 +58,6 @@ const normFormat = (f: string | null): string | null => (f === null ? null : (FO
 
 const pixels = (c: KeepCandidate): number => (c.width ?? 0) * (c.height ?? 0);
 const dims = (c: KeepCandidate): string => (c.width && c.height ? `${c.width}×${c.height}` : 'unknown size');
-function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
 
 interface RuleEval {
   /** Positive: a is better. */
@@ -80,8 +77,8 @@ function ruleEvaluator(rule: KeepRule, policy: KeepPolicy): RuleEval {
     case 'fileSize':
       return {
         compare: (a, b) => a.size - b.size,
-        win: (a) => `largest file (${bytes(a.size)})`,
-        lose: (a, k) => `smaller file (${bytes(a.size)} < ${bytes(k.size)})`,
+        win: (a) => `largest file (${formatBytes(a.size)})`,
+        lose: (a, k) => `smaller file (${formatBytes(a.size)} < ${formatBytes(k.size)})`,
       };
     case 'format': {
       const rank = (c: KeepCandidate): number => {

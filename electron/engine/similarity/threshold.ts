@@ -12,11 +12,13 @@
 // 0.74 at 90, and higher recall for every easy transform. The tiny model has random weights, so this is a
 // calibration of the scale's plumbing more than of semantics: re-run the bench with LOOKALIKE_MODEL for a real one.
 
+import { LookalikeError } from '../errors.js';
+
 /** Cosine similarity that score 0 stands for; anything below scores 0. */
 export const SCORE_ZERO_COSINE = 0.5;
 
-/** Default near-duplicate threshold on the 0–100 scale. */
-export const DEFAULT_THRESHOLD = 93;
+/** Default near-duplicate threshold on the 0–100 scale (the value lives with the product's other values). */
+export { DEFAULT_THRESHOLD } from '../../shared/values.js';
 
 /** The `similar` band starts this many score points below the near-duplicate threshold. */
 export const SIMILAR_BAND_WIDTH = 10;
@@ -26,7 +28,7 @@ export const STORED_SCORE_FLOOR = 50;
 
 export function assertThreshold(threshold: number): void {
   if (!Number.isFinite(threshold) || threshold < 0 || threshold > 100) {
-    throw new RangeError(`threshold must be a number from 0 to 100, got ${threshold}`);
+    throw new LookalikeError('invalid-request', `threshold must be a number from 0 to 100, got ${threshold}`);
   }
 }
 

@@ -6,7 +6,6 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   Catalog,
-  CatalogVersionError,
   defaultCatalogPath,
   migrate,
   migrations,
@@ -14,6 +13,7 @@ import {
   schemaVersion,
   type ContentMetadata,
 } from '../../../electron/engine/catalog/index.js';
+import { isLookalikeError } from '../../../electron/engine/errors.js';
 import type { ModelProvenance } from '../../../electron/engine/types.js';
 
 const provenance: ModelProvenance = { id: 'generated/tiny', revision: null, dtype: 'fp32', fileSha256: 'ab'.repeat(32), preprocessVersion: 1,
@@ -49,7 +49,16 @@ describe('schema', () => {
     const db = new DatabaseSync(file);
     db.exec(`PRAGMA user_version = ${migrations.length + 1}`);
     db.close();
-    expect(() => Catalog.open(file)).toThrow(CatalogVersionError);
+    let error: unknown;
+    try {
+      Catalog.open(file).close();
+    } catch (err) {
+      error = err;
+    }
+    expect(isLookalikeError(error, 'unavailable')).toBe(true);
+    expect((error as Error).message).toBe(
+      `catalog schema version ${migrations.length + 1} is newer than this build understands (${migrations.length}); update Lookalike`,
+    );
   });
 
   it('migrates a version-1 catalog in place: old rows keep their data, lack a thumbnail and a processor hash', () => {
@@ -71,6 +80,49 @@ describe('schema', () => {
       expect(modelKey(provenance)).toMatch(/:procefefefefefefefef$/);
     } finally {
       upgraded.close();
+    }
+  });
+
+  it('migrates a version-3 catalog in place: every row kept, files indexed by (content hash, status)', () => {
+    const file = path.join(dir, 'v3.db');
+    const db = new DatabaseSync(file);
+    migrate(db, migrations.slice(0, 3));
+    const insert = db.prepare(`INSERT INTO files (path, size, mtime_ms, content_hash, status, updated_at) VALUES (?, 1, 1, ?, ?, 0)`);
+    insert.run('/p/a.jpg', 'h-a', 'ok');
+    insert.run('/p/a-copy.jpg', 'h-a', 'missing');
+    insert.run('/p/b.jpg', 'h-b', 'failed');
+    db.close();
+    const upgraded = Catalog.open(file);
+    try {
+      expect(schemaVersion(upgraded.db)).toBe(migrations.length);
+      expect(upgraded.files.byContentHash('h-a').map((f) => [f.path, f.status])).toEqual([['/p/a-copy.jpg', 'missing'], ['/p/a.jpg', 'ok']]);
+      expect(upgraded.files.counts()).toEqual({ ok: 1, failed: 1, missing: 1 });
+      const indexes = (upgraded.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'files'`).all() as
+        { name: string }[]).map((r) => r.name);
+      expect(indexes).toContain('files_content_hash_status');
+      expect(indexes).not.toContain('files_content_hash');
+    } finally {
+      upgraded.close();
+    }
+  });
+
+  it('rolls back a failing migration step and says which one failed', () => {
+    const file = path.join(dir, 'broken.db');
+    const db = new DatabaseSync(file);
+    try {
+      migrate(db);
+      const broken = [...migrations, { name: 'broken step', sql: 'CREATE TABLE files (x)' }];
+      let error: unknown;
+      try {
+        migrate(db, broken);
+      } catch (err) {
+        error = err;
+      }
+      expect(isLookalikeError(error, 'unavailable')).toBe(true);
+      expect((error as Error).message).toBe(`migration ${broken.length} (broken step) failed: table files already exists`);
+      expect(schemaVersion(db)).toBe(migrations.length);
+    } finally {
+      db.close();
     }
   });
 

@@ -141,13 +141,30 @@ describe('manifest', () => {
 describe('refusals and cancel', () => {
   it('refuses unpooled CSV before creating any file', async () => {
     const source = syntheticSource({ rows: 2, rowShape: [4, 8] });
-    await expect(exportFeatures({ source, out: path.join(dir, 'x.csv') })).rejects.toThrow(/CSV holds one vector per image/);
+    await expect(exportFeatures({ source, out: path.join(dir, 'x.csv') })).rejects.toThrow(expect.objectContaining({
+      code: 'invalid-request', message: 'CSV holds one vector per image: export unpooled features as .npy, .safetensors or .jsonl',
+    }));
     expect(await listDir(dir)).toEqual([]);
   });
 
   it('refuses an unknown extension', async () => {
     const source = syntheticSource({ rows: 1, rowShape: [4] });
-    await expect(exportFeatures({ source, out: path.join(dir, 'x.parquet') })).rejects.toThrow(/\.npy, \.safetensors/);
+    const out = path.join(dir, 'x.parquet');
+    await expect(exportFeatures({ source, out })).rejects.toThrow(expect.objectContaining({
+      code: 'invalid-request', message: `cannot tell the format from "${out}": the file name must end in .npy, .safetensors, .csv, .jsonl`,
+    }));
+    expect(await listDir(dir)).toEqual([]);
+  });
+
+  it('refuses a dtype it cannot write, and rows of the wrong rank', async () => {
+    const source = syntheticSource({ rows: 1, rowShape: [4] });
+    await expect(exportFeatures({ source, out: path.join(dir, 'x.npy'), dtype: 'int8' as 'float32' })).rejects.toThrow(
+      expect.objectContaining({ code: 'invalid-request', message: 'dtype must be float32 or float16, got "int8"' }),
+    );
+    const flat = { ...syntheticSource({ rows: 1, rowShape: [4] }), pooled: false };
+    await expect(exportFeatures({ source: flat, out: path.join(dir, 'x.npy') })).rejects.toThrow(
+      expect.objectContaining({ code: 'invalid-request', message: 'an unpooled source cannot have rows of shape [4]' }),
+    );
     expect(await listDir(dir)).toEqual([]);
   });
 

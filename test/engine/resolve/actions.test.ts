@@ -9,6 +9,9 @@ import { markNotDuplicate, runActions, type PlannedAction, type TrashFn } from '
 import type { ScannedFile } from '../../../electron/engine/resolve/fileGuard.js';
 import { trashWithPackage } from '../../../electron/engine/resolve/systemTrash.js';
 import { undoAction, undoLatestBatch } from '../../../electron/engine/resolve/undo.js';
+import { LookalikeError } from '../../../electron/engine/errors.js';
+import { assertUnchanged } from '../../../electron/engine/resolve/fileGuard.js';
+import { moveWithoutOverwrite } from '../../../electron/engine/resolve/moveSafely.js';
 import { ContentHasher } from '../../../electron/engine/scan/hash.js';
 
 const PHOTOS = path.resolve('test/fixtures/photos/originals');
@@ -106,7 +109,9 @@ describe('trash, journal and undo', () => {
     expect(out.ok).toBe(true);
     expect(await hashFile(a)).toBe(first!.action.file.contentHash);
     expect(later.journal.get(second!.journalId!)!.state).toBe('done');
-    await expect(undoAction(first!.journalId!, { journal: later.journal, notDuplicates: later.notDuplicates })).rejects.toThrow(/already undone/);
+    await expect(undoAction(first!.journalId!, { journal: later.journal, notDuplicates: later.notDuplicates })).rejects.toThrow(
+      expect.objectContaining({ code: 'conflict', message: `journal entry ${first!.journalId!} was already undone` }),
+    );
   });
 
   it('refuses a file changed since the scan (size, or same size and mtime with new bytes)', async () => {
@@ -159,5 +164,61 @@ describe('trash, journal and undo', () => {
     expect(reopen().notDuplicates.has('xxh128:bb', 'xxh128:aa')).toBe(true);
     expect((await undoAction(id, { journal: catalog.journal, notDuplicates: catalog.notDuplicates })).ok).toBe(true);
     expect(catalog.notDuplicates.has('xxh128:aa', 'xxh128:bb')).toBe(false);
+  });
+});
+
+describe('error codes', () => {
+  const deps = () => ({ journal: catalog.journal, notDuplicates: catalog.notDuplicates });
+
+  it('a file changed or gone since the scan is a conflict, and its action is refused', async () => {
+    const a = path.join(lib, 'skimage_coffee.jpg');
+    const scan = await scanned(a);
+    await rm(a);
+    await expect(assertUnchanged(scan, hashFile)).rejects.toThrow(
+      expect.objectContaining({ code: 'conflict', message: `${a}: it was removed since the scan; rescan before acting on it` }),
+    );
+    const [outcome] = await runActions([{ kind: 'trash', file: scan, keeper: 'k' }], { journal: catalog.journal, trash: trashWithPackage, hashFile });
+    expect(outcome).toMatchObject({ status: 'refused', message: `refused: ${a}: it was removed since the scan; rescan before acting on it` });
+  });
+
+  it('a file that cannot be hashed fails its action (not a refusal: nothing says it changed)', async () => {
+    const a = path.join(lib, 'skimage_coffee.jpg');
+    const unreadable = async (): Promise<string> => {
+      throw new LookalikeError('failed', 'permission denied');
+    };
+    const [outcome] = await runActions([{ kind: 'trash', file: await scanned(a), keeper: 'k' }], { journal: catalog.journal, trash: trashWithPackage, hashFile: unreadable });
+    expect(outcome).toMatchObject({ status: 'failed', message: 'failed: permission denied' });
+  });
+
+  it('a move onto an existing file is a conflict, and nothing moves', async () => {
+    const a = path.join(lib, 'skimage_coffee.jpg');
+    const b = path.join(lib, 'skimage_chelsea.jpg');
+    await expect(moveWithoutOverwrite(a, b)).rejects.toThrow(
+      expect.objectContaining({ code: 'conflict', message: `${b} already exists; nothing was moved` }),
+    );
+    expect(await hashFile(a)).not.toBe(await hashFile(b));
+  });
+
+  it('undo: an unknown entry or an empty journal is not-found, a failed or not-undoable entry a conflict', async () => {
+    await expect(undoAction(9999, deps())).rejects.toThrow(expect.objectContaining({ code: 'not-found', message: 'no journal entry 9999' }));
+    await expect(undoLatestBatch(deps())).rejects.toThrow(expect.objectContaining({ code: 'not-found', message: 'nothing to undo' }));
+    const failed = catalog.journal.add('trash', { batch: 'b', path: '/p/x.jpg' }, 'failed');
+    await expect(undoAction(failed, deps())).rejects.toThrow(
+      expect.objectContaining({ code: 'conflict', message: `journal entry ${failed} failed, so there is nothing to undo` }),
+    );
+    const other = catalog.journal.add('scan-note', { batch: 'b' }, 'done');
+    await expect(undoAction(other, deps())).rejects.toThrow(
+      expect.objectContaining({ code: 'conflict', message: `journal entry ${other} (scan-note) cannot be undone` }),
+    );
+  });
+
+  it('undo of a trashed file no longer in the trash reports it, keeping the entry done', async () => {
+    const a = path.join(lib, 'skimage_chelsea.jpg');
+    const [o] = await runActions([{ kind: 'trash', file: await scanned(a), keeper: 'k' }], { journal: catalog.journal, trash: trashWithPackage, hashFile });
+    await rm(path.join(trashDir, 'files'), { recursive: true });
+    await rm(path.join(trashDir, 'info'), { recursive: true });
+    const out = await undoAction(o!.journalId!, deps());
+    expect(out).toMatchObject({ ok: false, message: `${a} is not in the trash any more (emptied, or restored by hand?)` });
+    expect(catalog.journal.get(o!.journalId!)!.state).toBe('done');
   });
 });

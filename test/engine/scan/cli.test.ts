@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { UsageError, type CliIO } from '../../../electron/cli/command.js';
+import type { CliIO } from '../../../electron/cli/command.js';
 import { command as scan } from '../../../electron/cli/commands/scan.js';
 import { command as status, type StatusJson } from '../../../electron/cli/commands/status.js';
 import { tinyModelDir } from '../../helpers/models.js';
@@ -70,9 +70,17 @@ it('shows counts, roots, the model and no interrupted scan in status', async () 
   expect(JSON.parse(none.stdout)).toMatchObject({ exists: false, files: { ok: 0 } });
 });
 
-it('refuses a missing folder, a file given as a folder, and no folder at all, as usage errors', async () => {
-  await expect(run(scan, [path.join(tmp, 'nope'), '--db', db])).rejects.toThrow(UsageError);
-  await expect(run(scan, [path.join(lib, 'chelsea.jpg'), '--db', db])).rejects.toThrow(/not a folder/);
-  await expect(run(scan, ['--db', db])).rejects.toThrow(/needs at least one folder/);
-  await expect(run(scan, [lib, '--db', db], )).resolves.toMatchObject({ code: 0 });
+it('refuses a missing folder and a file given as a folder; with no folder, rescans the library (and refuses an empty one)', async () => {
+  const nope = path.join(tmp, 'nope');
+  await expect(run(scan, [nope, '--db', db])).rejects.toThrow(expect.objectContaining({ code: 'not-found', message: `folder not found: ${nope}` }));
+  const file = path.join(lib, 'chelsea.jpg');
+  await expect(run(scan, [file, '--db', db])).rejects.toThrow(expect.objectContaining({ code: 'invalid-request', message: `not a folder: ${file}` }));
+  await expect(run(scan, ['--db', path.join(tmp, 'empty.db')])).rejects.toThrow(
+    expect.objectContaining({ code: 'invalid-request', message: 'add a folder to the library first (there is no interrupted scan to resume)' }),
+  );
+  const rescan = await run(scan, ['--db', db, '--json']);
+  expect(rescan.code).toBe(0);
+  // Every library folder, without the first scan's --exclude: the skipped folder's photo is new now.
+  expect(JSON.parse(rescan.stdout)).toMatchObject({ found: 3, new: 1, unchanged: 2, failed: [] });
+  await expect(run(scan, [lib, '--db', db])).resolves.toMatchObject({ code: 0 });
 });

@@ -1,7 +1,9 @@
 // Incremental scanning on real photos with the real engine and a generated tiny model.
 import { cpSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
+import { xxhash128 } from 'hash-wasm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Catalog } from '../../../electron/engine/catalog/index.js';
 import { createEngine, type Engine } from '../../../electron/engine/engine.js';
@@ -133,6 +135,26 @@ describe('rescans', () => {
     expect(catalog.embeddings.countsByModel().map((m) => m.count)).toEqual([6, 6]);
   });
 
+  it('hashes new files right while known files pass the hash stage unread (each hash has a hasher of its own)', async () => {
+    // Each folder holds a file whose hash is known and one that must be hashed, so the hash stage gets them mixed.
+    const folders = Array.from({ length: 8 }, (_, i) => at(`d${i}`));
+    for (const dir of folders) {
+      mkdirSync(dir);
+      copyFileSync(at('skimage_chelsea.jpg'), path.join(dir, 'copy.jpg'));
+    }
+    await scan();
+    // Multi-chunk files among rows whose hash is known (a new model key: embed them, do not hash them again).
+    const big = folders.map((dir) => path.join(dir, 'noise.jpg'));
+    big.forEach((file, i) => writeFileSync(file, randomBytes((4 << 20) + i * 7919)));
+    const next = { ...engine, provenance: { ...engine.provenance, preprocessVersion: engine.provenance.preprocessVersion + 1 },
+      dim: engine.dim, prepare: engine.prepare, runBatch: engine.runBatch };
+    const s = await scanLibrary({ catalog, roots: [lib], engine: next });
+    expect(s).toMatchObject({ new: 8, unchanged: 14, embedded: 6 });
+    for (const file of big) {
+      expect(catalog.files.get(file)).toMatchObject({ status: 'failed', contentHash: `xxh128:${await xxhash128(readFileSync(file))}` });
+    }
+  });
+
   it('re-embeds after a changed processor config, but not after a reformatted one or a moved file', async () => {
     await scan();
     const modelCopy = path.join(tmp, 'model');
@@ -181,6 +203,22 @@ describe('rescans', () => {
     expect((await scan({ exclude: ['raw/**', '*.webp'] })).found).toBe(5);
     expect((await scan({ include: ['**/*.png'] })).found).toBe(1);
     expect((await scan({ skipHidden: false })).found).toBe(8);
+  });
+});
+
+describe('refusals and bookkeeping', () => {
+  it('refuses no folder, a missing folder and a file as invalid requests, before touching the catalog', async () => {
+    const invalid = (message: string) => expect.objectContaining({ code: 'invalid-request', message });
+    await expect(scan({ roots: [] })).rejects.toThrow(invalid('no folders to scan'));
+    await expect(scan({ roots: [at('nope')] })).rejects.toThrow(invalid(`folder not found: ${at('nope')}`));
+    await expect(scan({ roots: [at('skimage_coffee.jpg')] })).rejects.toThrow(invalid(`not a folder: ${at('skimage_coffee.jpg')}`));
+    expect(catalog.scans.latest()).toBeNull();
+  });
+
+  it('leaves planner statistics for the files a scan wrote (PRAGMA optimize)', async () => {
+    await scan();
+    const analyzed = (catalog.db.prepare('SELECT DISTINCT tbl FROM sqlite_stat1').all() as { tbl: string }[]).map((r) => r.tbl);
+    expect(analyzed).toEqual(expect.arrayContaining(['files', 'embeddings']));
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { keepRules } from '../../../electron/shared/values.js';
 import { DEFAULT_KEEP_POLICY, pickKeeper, type KeepCandidate, type KeepPolicy, type KeepRule } from '../../../electron/engine/similarity/keepBest.js';
 
 const base: KeepCandidate = { path: '/p/a.jpg', size: 1000, width: 100, height: 100, format: 'jpeg', captureTime: null };
@@ -80,6 +81,17 @@ describe('pickKeeper (rules in order, first difference decides)', () => {
     const members = [c({ path: '/p/b.jpg' }), c({ path: '/p/a.jpg' }), c({ path: '/p/c.jpg' })];
     const keep = (ms: KeepCandidate[]) => ms[pickKeeper(ms).keeperIndex]!.path;
     expect(keep(members)).toBe(keep([...members].reverse()));
+  });
+
+  it('gives sizes in reasons as the app shows them (formatBytes: 1024-based, no decimal from 100 up)', () => {
+    const v = pickKeeper([c({ path: '/p/q35.jpg', size: 400 }), c({ path: '/p/q85.jpg', size: 1229 })]);
+    expect(v.reasons).toEqual([['smaller file (400 B < 1.2 KB)'], ['keep', 'largest file (1.2 KB)']]);
+    const big = pickKeeper([c({ path: '/p/a.jpg', size: 150 * 1024 }), c({ path: '/p/b.jpg', size: 3 * 1024 ** 3 })]);
+    expect(big.reasons).toEqual([['smaller file (150 KB < 3.0 GB)'], ['keep', 'largest file (3.0 GB)']]);
+  });
+
+  it('defaults to the product’s keep rules, in their order', () => {
+    expect(DEFAULT_KEEP_POLICY.rules).toEqual(keepRules);
   });
 
   it('marks every reference member, keeper or not', () => {

@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../../electron/engine/catalog/index.js';
 import { createEngine } from '../../../electron/engine/engine.js';
 import { scanLibrary } from '../../../electron/engine/scan/index.js';
-import { openDuplicateFinder } from '../../../electron/engine/similarity/duplicateFinder.js';
+import { loadLibraryFiles, type LibraryFile } from '../../../electron/engine/library/catalogView.js';
+import { GroupIndex } from '../../../electron/engine/library/groupIndex.js';
+import { defaultSettings } from '../../../electron/engine/library/settings.js';
 import { hashUnits } from '../../../electron/engine/similarity/hashClasses.js';
-import { loadLibraryFiles, type LibraryFile } from '../../../electron/engine/similarity/library.js';
 import { tinyModelDir } from '../../helpers/models.js';
 import { fixture } from '../../helpers/photos.js';
 
@@ -45,6 +46,12 @@ afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
+/** The duplicate report at a threshold, as the library computes it (default settings, the catalog's model). */
+function reportAt(threshold: number) {
+  const index = new GroupIndex({ catalog: () => catalog, settings: defaultSettings, preferredModelKey: () => null });
+  return index.report({ threshold, includeSimilar: false })!.report;
+}
+
 describe('exact and same-pixels tiers on real files', () => {
   const table: { a: string; b: string; same: boolean; why: string }[] = [
     { a: 'skimage_chelsea.jpg', b: 'skimage_chelsea__copy.jpg', same: true, why: 'byte copy' },
@@ -63,7 +70,7 @@ describe('exact and same-pixels tiers on real files', () => {
 
   it('labels each member of the chelsea group by what makes it the same', () => {
     // Threshold 100: no embedding tier, so the groups are exactly the hash units.
-    const report = openDuplicateFinder(catalog).report(100, { includeSimilar: false });
+    const report = reportAt(100);
     const group = report.groups.find((g) => g.members.some((m) => m.path.endsWith('skimage_chelsea__exif_rot90.jpg')))!;
     const byName = new Map(group.members.map((m) => [path.basename(m.path), m]));
     expect(byName.get('skimage_chelsea.jpg')).toMatchObject({ tier: 'exact', match: 'identical bytes' });
@@ -76,7 +83,7 @@ describe('exact and same-pixels tiers on real files', () => {
   });
 
   it('keeps exact > same-pixels > near-duplicate precedence when the embedding tier joins more', () => {
-    const report = openDuplicateFinder(catalog).report(0, { includeSimilar: false });
+    const report = reportAt(0);
     const tierOf = new Map(report.groups.flatMap((g) => g.members.map((m) => [path.basename(m.path), m.tier] as const)));
     for (const name of ['skimage_chelsea__q70.jpg', 'skimage_chelsea__jpeg_q35.jpg', 'skimage_chelsea__watermark.jpg', 'skimage_motorcycle_right.jpg']) {
       if (tierOf.has(name)) expect(tierOf.get(name), name).toMatch(/^(near-duplicate|similar)$/);

@@ -16,8 +16,12 @@ describe('threshold scale', () => {
     expect(cosineToScore(-0.3)).toBe(0);
     expect(cosineToScore(1.0000001)).toBe(100);
     expect(cosineToScore(Number.NaN)).toBe(0);
-    expect(() => thresholdToCosine(101)).toThrow(RangeError);
-    expect(() => thresholdToCosine(Number.NaN)).toThrow(RangeError);
+    expect(() => thresholdToCosine(101)).toThrow(
+      expect.objectContaining({ code: 'invalid-request', message: 'threshold must be a number from 0 to 100, got 101' }),
+    );
+    expect(() => thresholdToCosine(Number.NaN)).toThrow(
+      expect.objectContaining({ code: 'invalid-request', message: 'threshold must be a number from 0 to 100, got NaN' }),
+    );
   });
 
   it('puts the similar band below the near-duplicate cut', () => {

@@ -4,7 +4,7 @@ import { matrixRow, normalizeMatrixInPlace, type EmbeddingMatrix } from '../../.
 import { exactQuery, exactTopK } from '../../../electron/engine/similarity/exactTopK.js';
 import { findNeighbors } from '../../../electron/engine/similarity/findNeighbors.js';
 import { neighborsOf, type NeighborGraph } from '../../../electron/engine/similarity/neighborGraph.js';
-import { syntheticClusters } from '../../../electron/engine/similarity/syntheticClusters.js';
+import { syntheticClusters } from '../../support/syntheticClusters.js';
 import { STORED_SCORE_FLOOR, thresholdToCosine } from '../../../electron/engine/similarity/threshold.js';
 import { cosineSimilarity } from '../../../electron/engine/vectors.js';
 

@@ -1,6 +1,6 @@
 // Seeded clustered embeddings for benchmarks and tests: photos come in small families (an original and its
 // edits), so the data is many tight clusters of 1–`maxClusterSize` points around random centres.
-import { normalizeMatrixInPlace, type EmbeddingMatrix } from './embeddingMatrix.js';
+import { normalizeMatrixInPlace, type EmbeddingMatrix } from '../../electron/engine/similarity/embeddingMatrix.js';
 
 export interface SyntheticOptions {
   rows: number;
