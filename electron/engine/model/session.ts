@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { LookalikeError } from '../errors.js';
 import type { DeviceChoice, ResolvedDevice } from '../types.js';
+import { disableOrtTelemetry } from './ortEnvironment.js';
 
 export type GraphOptimization = 'disabled' | 'basic' | 'extended' | 'all';
 
@@ -120,6 +121,7 @@ export async function openSession(
   for (const device of candidates) {
     let session: ort.InferenceSession | undefined;
     try {
+      disableOrtTelemetry();
       session = await ort.InferenceSession.create(onnxPath, sessionOptions(device, opts));
       const outputDims = await warmUp(session, inputShape);
       return { session, device, fallbacks, outputDims };

@@ -4,6 +4,7 @@
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { LookalikeError } from '../errors.js';
+import { disableOrtTelemetry } from '../model/ortEnvironment.js';
 
 export interface SmokeTestResult {
   /** The output the embedding would come from (pooler_output, else image_embeds, else last_hidden_state). */
@@ -110,6 +111,7 @@ function allFinite(tensor: ort.Tensor): boolean {
 export async function smokeTestModel(onnxPath: string, config: Json, processor: Json, image?: string): Promise<SmokeTestResult> {
   const started = performance.now();
   let session: ort.InferenceSession;
+  disableOrtTelemetry();
   try {
     session = await ort.InferenceSession.create(onnxPath, { executionProviders: ['cpu'], graphOptimizationLevel: 'basic' });
   } catch (err) {
