@@ -1,16 +1,17 @@
-// The engine process's entry (a worker thread today; the same messages suit a utilityProcess). It opens the
-// Library in the data folder and answers main's calls with the contract's EngineApi; the Library's job and
-// status events go back as contract events. The OS trash is the one thing it asks of main (Electron's shell).
-import { parentPort, workerData } from 'node:worker_threads';
-import { openLibrary, toErrorPayload } from '../engine/library/index.js';
+// The engine process's entry: a child process of main (Electron's utilityProcess in the app, child_process.fork
+// under plain Node), so a native crash in sharp/libvips, heic-decode or onnxruntime ends this process, never
+// main's; main's host sees the exit, fails what was in flight and starts another. It opens the Library in the
+// data folder and answers main's calls with the contract's EngineApi; the Library's job and status events go back
+// as contract events. The OS trash is the one thing it asks of main (Electron's shell).
+import { openLibrary, toErrorPayload, type Library } from '../engine/library/index.js';
 import type { EngineApi } from '../shared/contract.js';
-import type { EngineProcessConfig, FromEngine, ToEngine } from '../shared/rpc.js';
+import type { ToEngine } from '../shared/rpc.js';
 import { createEngineApi } from './api.js';
+import { parentLine, readConfig } from './channel.js';
 
-if (!parentPort) throw new Error('engineProcess/entry.ts must run in a worker thread');
-const port = parentPort;
-const config = workerData as EngineProcessConfig;
-const send = (msg: FromEngine): void => port.postMessage(msg);
+const line = parentLine();
+const config = readConfig();
+const send = line.send;
 
 const waiting = new Map<number, { resolve(): void; reject(error: Error): void }>();
 let nextId = 1;
@@ -21,19 +22,21 @@ const trashItem = (path: string): Promise<void> =>
     send({ type: 'callback', id, name: 'trashItem', path });
   });
 
-const ready = openLibrary({
+const opened: Promise<Library> = openLibrary({
   dataDir: config.dataDir,
   appVersion: config.appVersion,
   env: { ...process.env, ...config.env },
   engine: config.modelDir ? { modelDir: config.modelDir } : {},
+  scanJournal: config.scanJournal ?? null,
   trash: trashItem,
   onEvent: (e) => {
     if (e.type === 'statusChanged') send({ type: 'event', event: 'statusChanged', payload: e.status });
     else if (e.type === 'jobProgress') send({ type: 'event', event: 'jobProgress', payload: { jobId: e.jobId, kind: e.kind, progress: e.progress } });
     else send({ type: 'event', event: 'jobDone', payload: e.done });
   },
-  log: (line) => console.error(`lookalike engine: ${line}`),
-}).then((library) => {
+  log: (text) => console.error(`lookalike engine: ${text}`),
+});
+const ready = opened.then((library) => {
   // Load the model now, so the first compare or scan does not wait for it.
   library.session.preload();
   return createEngineApi(library);
@@ -49,7 +52,7 @@ async function answer(id: number, method: keyof EngineApi, req: unknown): Promis
   }
 }
 
-port.on('message', (msg: ToEngine) => {
+line.onMessage((msg: ToEngine) => {
   if (msg.type === 'call') {
     void answer(msg.id, msg.method, msg.req);
     return;
@@ -58,4 +61,14 @@ port.on('message', (msg: ToEngine) => {
   waiting.delete(msg.id);
   if (msg.ok) waiter?.resolve();
   else waiter?.reject(new Error(msg.error.message));
+});
+
+// Main closed the line (it is quitting, or it died): stop the jobs, keeping what they finished, and close the catalog.
+line.onGone(() => {
+  const deadline = setTimeout(() => process.exit(0), 5000);
+  deadline.unref();
+  void opened
+    .then((library) => library.close())
+    .catch(() => undefined)
+    .finally(() => process.exit(0));
 });

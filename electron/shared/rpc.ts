@@ -10,9 +10,14 @@ export interface EngineProcessConfig {
   appVersion: string;
   /** A model folder to use instead of the selected one (tests, `LOOKALIKE_MODEL`). */
   modelDir?: string | null;
-  /** Extra environment for the model manager (HF_ENDPOINT, HF_HUB_OFFLINE). */
+  /** Extra environment for the model manager (HF_ENDPOINT, HF_HUB_OFFLINE); the engine process runs with it too. */
   env?: Record<string, string>;
+  /** The scan's crash journal, which the host reads if the engine process dies (engine/scan/crashJournal.ts). */
+  scanJournal?: string | null;
 }
+
+/** The engine process reads its config (JSON) from this variable: it is there before any message can be. */
+export const ENGINE_CONFIG_ENV = 'LOOKALIKE_ENGINE_CONFIG';
 
 /** What the engine process may ask of main. */
 export interface HostCallbacks {

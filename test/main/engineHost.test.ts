@@ -1,7 +1,7 @@
-// The engine host under plain Node with the real engine process (a worker thread running the Library), the real
+// The engine host under plain Node with the real engine process (a forked child process running the Library), the real
 // engine and a generated tiny model: compare with its patch heatmap, export as a job with progress and cancel,
 // one job of a kind at a time (the next waits queued), a scan paused and resumed through the api, and main's event
-// loop staying responsive (IPC-shaped pings through dispatch) while the worker embeds the fixture photos.
+// loop staying responsive (IPC-shaped pings through dispatch) while the engine process embeds the fixture photos.
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,10 +13,12 @@ import { fakeDesktop, fakeRoots } from './fakes.js';
 import { bundleEntry } from './bundle.js';
 import { tinyModelDir } from '../helpers/models.js';
 import { startEngineHost, type EngineHost } from '../../electron/main/host/engineHost.js';
+import { CapabilityStore } from '../../electron/main/capabilities.js';
 import { createHandlers } from '../../electron/main/handlers.js';
 import { openRootRegistry, type RootRegistry } from '../../electron/main/roots.js';
 import { dispatch, type DispatchDeps } from '../../electron/main/ipc.js';
-import type { JobDone, JobInfo, JobState } from '../../electron/shared/contract.js';
+import { mediaRequestHandler } from '../../electron/main/media/protocol.js';
+import { thumbUrl, type JobDone, type JobInfo, type JobState } from '../../electron/shared/contract.js';
 import type { EngineEvent } from '../../electron/shared/rpc.js';
 
 const photos = path.resolve('test/fixtures/photos');
@@ -51,8 +53,11 @@ afterAll(async () => {
   if (entryUrl) await rm(fileURLToPath(entryUrl), { force: true });
 });
 
+/** What "the user chose in a dialog" in these tests: paths are granted here as main's dialogs would grant them. */
+const caps = new CapabilityStore();
+
 function handlersFor(h: Pick<EngineHost, 'api'>, roots: RootRegistry = fakeRoots([{ path: photos, reference: false }])) {
-  return createHandlers({ host: h, roots, grants: new Set(), ...fakeDesktop() });
+  return createHandlers({ host: h, roots, grants: new Set(), capabilities: caps, ...fakeDesktop() });
 }
 
 /** Handlers over the catalog's real root registry (the library tests add and scan folders). */
@@ -85,7 +90,7 @@ async function pingMain(deps: DispatchDeps, finished: () => boolean): Promise<nu
   const latencies: number[] = [];
   while (!finished()) {
     const t0 = performance.now();
-    const r = await dispatch('pickFolder', { sender: null, senderFrame: null }, undefined, deps);
+    const r = await dispatch('pickFolder', { sender: null, senderFrame: null }, { purpose: 'prefer-folder' }, deps);
     latencies.push(performance.now() - t0);
     expect(r.ok).toBe(true);
     await sleep(5);
@@ -95,7 +100,7 @@ async function pingMain(deps: DispatchDeps, finished: () => boolean): Promise<nu
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
-describe('engine host (worker thread, tiny model)', () => {
+describe('engine host (child process, tiny model)', () => {
   it('reports the device actually used and the model shape', async () => {
     const handlers = handlersFor(host);
     let status = await handlers.getStatus(undefined);
@@ -133,8 +138,28 @@ describe('engine host (worker thread, tiny model)', () => {
     expect((await handlers.getStatus(undefined)).engineState).toBe('ready');
   });
 
+  it("serves thumbnails made in the engine process through main's media protocol, cached in the data folder", async () => {
+    const media = mediaRequestHandler({ roots: () => [photos], granted: () => new Set(), thumbnail: (file, size) => host.api.thumbnail({ path: file, size }) });
+    const res = await media(new Request(thumbUrl(chelsea, 128)));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/webp');
+    expect(Math.max(...(await sharp(Buffer.from(await res.arrayBuffer())).metadata().then((m) => [m.width, m.height])))).toBe(128);
+    expect((await readdir(dataPaths(tmp).thumbnails, { recursive: true })).some((f) => f.endsWith('.webp'))).toBe(true);
+    // The engine's gate: bytes that are SVG, whatever the name, are refused there (415), never rendered.
+    const svgDir = path.join(tmp, 'svg-root');
+    await mkdir(svgDir, { recursive: true });
+    await writeFile(path.join(svgDir, 'not-a-photo.jpg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    const svg = mediaRequestHandler({ roots: () => [svgDir], granted: () => new Set(), thumbnail: (file, size) => host.api.thumbnail({ path: file, size }) });
+    const refused = await svg(new Request(thumbUrl(path.join(svgDir, 'not-a-photo.jpg'))));
+    expect(refused.status).toBe(415);
+    expect(await refused.text()).toMatch(/SVG/);
+    // Not a contract method: no IPC handler for it.
+    expect(Object.keys(handlersFor(host))).not.toContain('thumbnail');
+  });
+
   it("returns the engine's refusal through dispatch as a clean error with its code", async () => {
     const missing = path.join(tmp, 'missing');
+    await caps.grant('folder-to-add', missing);
     const r = await dispatch('addRoot', { sender: null, senderFrame: null }, { path: missing, reference: false }, { untrustedReason: () => null, handlers: handlersFor(host) });
     expect(r).toEqual({ ok: false, error: { code: 'not-found', message: `folder not found: ${missing}` } });
   });
@@ -142,6 +167,7 @@ describe('engine host (worker thread, tiny model)', () => {
   it('runs an export as a job with progress, and keeps main responsive meanwhile (ping p99 ≤ 50 ms)', async () => {
     const handlers = handlersFor(host);
     const out = path.join(tmp, 'features.npy');
+    await caps.grant('save-target', out);
     const { jobId } = await handlers.exportFeatures({ inputs: [photos], out, pooled: false, format: 'npy' });
     const done = waitForDone(jobId);
     let finished = false;
@@ -156,13 +182,14 @@ describe('engine host (worker thread, tiny model)', () => {
     expect(events.some((e) => e.event === 'jobProgress' && e.payload.jobId === jobId)).toBe(true);
     expect(await stateOf(jobId)).toBe('done');
     const p99 = percentile(latencies, 0.99);
-    console.log(`main-loop ping while the worker embeds 30 photos: n=${latencies.length} p50=${percentile(latencies, 0.5).toFixed(2)}ms p99=${p99.toFixed(2)}ms`);
+    console.log(`main-loop ping while the engine process embeds 30 photos: n=${latencies.length} p50=${percentile(latencies, 0.5).toFixed(2)}ms p99=${p99.toFixed(2)}ms`);
     expect(latencies.length).toBeGreaterThan(5);
     expect(p99).toBeLessThanOrEqual(50);
   });
 
   it('cancels a job: jobDone says cancelled', async () => {
     const handlers = handlersFor(host);
+    await caps.grant('save-target', path.join(tmp, 'cancelled.npy'));
     const { jobId } = await handlers.exportFeatures({ inputs: [photos], out: path.join(tmp, 'cancelled.npy'), pooled: true });
     const done = waitForDone(jobId);
     expect((await handlers.cancelJob({ jobId })).ok).toBe(true);
@@ -174,6 +201,7 @@ describe('engine host (worker thread, tiny model)', () => {
 
   it('queues a job started while another of its kind runs, then runs it after the first', async () => {
     const handlers = handlersFor(host);
+    for (const name of ['first.npy', 'second.jsonl']) await caps.grant('save-target', path.join(tmp, name));
     const first = await handlers.exportFeatures({ inputs: [photos], out: path.join(tmp, 'first.npy'), pooled: true });
     const second = await handlers.exportFeatures({ inputs: [photos], out: path.join(tmp, 'second.jsonl'), pooled: true });
     const jobs = await handlers.listJobs(undefined);
@@ -191,8 +219,9 @@ describe('engine host (worker thread, tiny model)', () => {
     expect(await stateOf(second.jobId)).toBe('done');
   });
 
-  it('scans as a job that pauses in place in the worker, resumes, and keeps the folders in the catalog', async () => {
+  it('scans as a job that pauses in place in the engine process, resumes, and keeps the folders in the catalog', async () => {
     const handlers = await libraryHandlers();
+    await caps.grant('folder-to-add', photos);
     expect(await handlers.addRoot({ path: photos, reference: true })).toEqual([{ path: photos, reference: true, files: null }]);
     const { jobId } = await handlers.startScan(undefined);
     const done = waitForDone(jobId);
@@ -219,7 +248,7 @@ describe('engine host (worker thread, tiny model)', () => {
     await expect(handlers.resolveGroup({ keep: chelsea, targets: [chelseaCopy], action: 'trash' })).rejects.toThrow(/reference folder/);
   });
 
-  it('keeps main responsive while a scan and a grouping run in the worker (ping p99 ≤ 50 ms)', async () => {
+  it('keeps main responsive while a scan and a grouping run in the engine process (ping p99 ≤ 50 ms)', async () => {
     // Distinct new photos (re-encoded, so nothing is reused from the catalog): real decode + embed work.
     const fresh = path.join(tmp, 'fresh-photos');
     await mkdir(fresh, { recursive: true });
@@ -228,12 +257,13 @@ describe('engine host (worker thread, tiny model)', () => {
       sources.map((f, i) => sharp(path.join(photos, 'variants', f)).jpeg({ quality: 60 + (i % 30) }).toFile(path.join(fresh, f))),
     );
     const handlers = await libraryHandlers();
+    await caps.grant('folder-to-add', fresh);
     await handlers.addRoot({ path: fresh, reference: false });
     const { jobId } = await handlers.startScan(undefined);
     const done = waitForDone(jobId);
     let finished = false;
     void done.then(() => (finished = true));
-    // Grouping requests keep the worker busy alongside the scan.
+    // Grouping requests keep the engine process busy alongside the scan.
     const grouping = (async () => {
       let n = 0;
       while (!finished) {

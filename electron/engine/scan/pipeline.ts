@@ -8,6 +8,7 @@ import type { Catalog, ContentMetadata, FileLookup } from '../catalog/index.js';
 import { sniffFormat } from '../preprocess/sniffFormat.js';
 import { readExif } from './exif.js';
 import { ContentHasher, describeOpenError } from './hash.js';
+import type { NativeWork } from './nativeWork.js';
 import type { PauseGate } from './pause.js';
 import type { ScanMeter } from './progress.js';
 import { BoundedQueue, drain } from './queue.js';
@@ -56,6 +57,8 @@ export interface PipelineContext {
   meter: ScanMeter;
   gate: PauseGate;
   signal: AbortSignal;
+  /** Where decodes and model batches run, recorded for a supervisor (nativeWork.ts). */
+  native: NativeWork;
 }
 
 function describeNonFile(st: Stats): string {
@@ -248,8 +251,12 @@ export class ScanPipeline {
     this.ctx.meter.current = job.path;
     let prepared: Awaited<ReturnType<ScanEmbedder['prepare']>>;
     let exif: Awaited<ReturnType<typeof readExif>>;
+    // A suspect of an earlier crash is decoded and embedded with nothing else in native work, so that a crash
+    // now names it alone.
+    const alone = this.ctx.native.isSuspect(job.path);
     try {
-      [prepared, exif] = await Promise.all([this.ctx.engine.prepare(job.path), readExif(job.path)]);
+      const decoding = this.ctx.native.run('decode', [job.path], () => this.ctx.engine.prepare(job.path), alone);
+      [prepared, exif] = await Promise.all([decoding, readExif(job.path)]);
     } catch (err) {
       if (!this.ctx.signal.aborted) this.settle(job, { reason: (err as Error).message });
       return;
@@ -269,24 +276,33 @@ export class ScanPipeline {
       pixelThumb: prepared.pixelThumb,
     };
     if (job.vectorKnown) return this.settle(job, { meta });
+    if (alone) return this.embedAlone({ job, tensor: prepared.tensor, meta });
     await this.embedQueue.push({ job, tensor: prepared.tensor, meta });
   }
 
+  private async embedAlone(item: PreparedJob): Promise<void> {
+    const [vector] = await this.ctx.native.run('embed', [item.job.path], () => this.runBatch([item.tensor]), true);
+    this.settleEmbedded(item, vector!);
+    this.ctx.writer.flush();
+  }
+
   private async embedLoop(): Promise<void> {
-    const { engine, batchSize, writer } = this.ctx;
+    const { batchSize, writer, native } = this.ctx;
     for (let batch = await this.embedQueue.takeUpTo(batchSize); batch.length > 0; batch = await this.embedQueue.takeUpTo(batchSize)) {
-      const vectors = await this.runBatch(batch.map((b) => b.tensor));
-      batch.forEach((item, i) => {
-        const v = vectors[i]!;
-        if (typeof v === 'string') return this.settle(item.job, { reason: v });
-        if (v.length !== engine.dim) return this.settle(item.job, { reason: `model returned ${v.length} values, expected ${engine.dim}` });
-        this.ctx.meter.embedded++;
-        this.settle(item.job, { meta: item.meta, vector: v });
-      });
+      const vectors = await native.run('embed', batch.map((b) => b.job.path), () => this.runBatch(batch.map((b) => b.tensor)));
+      batch.forEach((item, i) => this.settleEmbedded(item, vectors[i]!));
       // One commit per batch: a kill loses at most the batch in flight.
       writer.flush();
       this.ctx.meter.report(true);
     }
+  }
+
+  private settleEmbedded(item: PreparedJob, v: Float32Array | string): void {
+    const { dim } = this.ctx.engine;
+    if (typeof v === 'string') return this.settle(item.job, { reason: v });
+    if (v.length !== dim) return this.settle(item.job, { reason: `model returned ${v.length} values, expected ${dim}` });
+    this.ctx.meter.embedded++;
+    this.settle(item.job, { meta: item.meta, vector: v });
   }
 
   /** Vectors, or a reason per tensor: a failing batch is retried one by one to find the bad input. */

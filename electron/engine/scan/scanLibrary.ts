@@ -7,6 +7,8 @@ import { HEARTBEAT_MS } from '../catalog/index.js';
 import type { Catalog } from '../catalog/index.js';
 import { LookalikeError } from '../errors.js';
 import { crawlRoots, isInside, normalizeRoots, type CrawlResult } from './crawl.js';
+import type { CrashVerdict } from './crashJournal.js';
+import { JournaledWork, untrackedWork, type NativeWork } from './nativeWork.js';
 import { PauseGate } from './pause.js';
 import { ScanPipeline } from './pipeline.js';
 import { ScanMeter } from './progress.js';
@@ -97,6 +99,7 @@ class ScanRun {
     private readonly options: ScanOptions,
     private readonly roots: string[],
     private readonly startedAt: number,
+    private readonly native: NativeWork & { verdicts?: readonly CrashVerdict[] },
   ) {
     this.catalog = params.catalog;
     this.gate = options.pause ?? new PauseGate();
@@ -133,10 +136,14 @@ class ScanRun {
   }
 
   async run(): Promise<ScanSummary> {
+    let finished = false;
     try {
+      await this.recordVerdicts(this.native.verdicts ?? []);
       const crawl = await this.crawl();
       const pipeline = await this.runPipeline(crawl.files);
-      return this.finish(crawl, pipeline);
+      const summary = this.finish(crawl, pipeline);
+      finished = !summary.cancelled;
+      return summary;
     } catch (err) {
       this.controller.abort(err);
       this.recordFailure(err);
@@ -145,7 +152,20 @@ class ScanRun {
       clearInterval(this.heartbeat);
       this.unsubscribe();
       this.options.signal?.removeEventListener('abort', this.onAbort);
+      this.native.close(finished);
     }
+  }
+
+  /**
+   * Files an earlier run died on become failed rows under their current size and mtime, so this run reports
+   * them with the reason without opening them; a file changed since is tried again.
+   */
+  private async recordVerdicts(verdicts: readonly CrashVerdict[]): Promise<void> {
+    for (const v of verdicts) {
+      const st = await stat(v.path).catch(() => null);
+      if (st?.isFile()) this.writer.add({ file: { path: v.path, size: st.size, mtimeMs: st.mtimeMs, status: 'failed', error: v.reason, contentHash: null } });
+    }
+    this.writer.flush();
   }
 
   private async crawl(): Promise<CrawlResult> {
@@ -170,7 +190,7 @@ class ScanRun {
     this.meter.startWork();
     this.meter.setPhase(this.gate.paused ? 'paused' : 'scanning');
     const pipeline = new ScanPipeline({
-      catalog, engine, modelKey: this.modelKey, batchSize, writer: this.writer, meter: this.meter, gate: this.gate, signal: this.signal,
+      catalog, engine, modelKey: this.modelKey, batchSize, writer: this.writer, meter: this.meter, gate: this.gate, signal: this.signal, native: this.native,
     });
     this.pipeline = pipeline;
     const stopPipeline = (): void => pipeline.stop();
@@ -223,5 +243,13 @@ class ScanRun {
 export async function scanLibrary(params: ScanParams, options: ScanOptions = {}): Promise<ScanSummary> {
   const startedAt = performance.now();
   await checkRoots(params.roots);
-  return new ScanRun(params, options, normalizeRoots(params.roots), startedAt).run();
+  const native = options.journal ? JournaledWork.open(options.journal) : untrackedWork;
+  let run: ScanRun;
+  try {
+    run = new ScanRun(params, options, normalizeRoots(params.roots), startedAt, native);
+  } catch (err) {
+    native.close(false);
+    throw err;
+  }
+  return run.run();
 }

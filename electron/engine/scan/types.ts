@@ -45,6 +45,11 @@ export interface ScanProgress extends JobProgress {
 
 export interface ScanOptions extends JobOptions<ScanProgress> {
   pause?: PauseGate;
+  /**
+   * The crash journal a supervisor reads if this process dies mid-scan (crashJournal.ts); its verdicts from an
+   * earlier death are recorded first. Absent: native calls are not recorded.
+   */
+  journal?: string | null;
 }
 
 export interface FailedFile {
