@@ -1,11 +1,12 @@
 // The export job: stream a feature source into one array file plus `<out>.manifest.json`, with progress and
 // cancel. Rows go to disk as they arrive (memory stays flat however large the array); both files are written
-// under temporary names and renamed into place only when complete, and removed on cancel or error.
+// under temporary names and put in place only when complete, and removed on cancel or error. Neither replaces an
+// existing file unless the request says `overwrite`: the refusal comes before any row is embedded.
 import { LookalikeError } from '../errors.js';
 import { ProgressMeter } from '../pipeline/progress.js';
 import { createWriter, estimateExportBytes, formatFromPath } from './formats.js';
 import { valuesPerRow, type FeatureWriter } from './featureWriter.js';
-import { OutputFile } from './outputFile.js';
+import { assertNoFile, OutputFile } from './outputFile.js';
 import {
   exportDtypes,
   type ExportDtype,
@@ -109,7 +110,9 @@ export async function exportFeatures(params: ExportParams, opts: ExportJobOption
 
   const metadata = exportMetadata(source, dtype);
   const bytesEstimated = estimateExportBytes({ format, dtype, rows: source.expectedRows, rowShape: source.rowShape, metadata });
-  const data = await OutputFile.create(out);
+  const overwrite = params.overwrite ?? false;
+  if (!overwrite) await assertNoFile(manifestPathFor(out));
+  const data = await OutputFile.create(out, { overwrite });
   let manifestFile: OutputFile | undefined;
   try {
     const writer = createWriter(format, { file: data, dtype, rowShape: source.rowShape, metadata });
@@ -119,7 +122,7 @@ export async function exportFeatures(params: ExportParams, opts: ExportJobOption
     await writer.finish(written.rows.length);
 
     const manifest = manifestOf(source, format, dtype, written);
-    manifestFile = await OutputFile.create(manifestPathFor(out));
+    manifestFile = await OutputFile.create(manifestPathFor(out), { overwrite });
     await manifestFile.appendText(JSON.stringify(manifest, null, 1) + '\n');
     const bytesWritten = data.size;
     await data.commit();

@@ -64,6 +64,8 @@ export interface ExportParams {
   /** Defaults to the extension of `out`. */
   format?: ExportFormat;
   dtype?: ExportDtype;
+  /** Replace `out` (and its manifest) if they exist; otherwise an existing file is a `conflict`. */
+  overwrite?: boolean;
 }
 
 export interface ExportResult {

@@ -1,5 +1,7 @@
 // Duplicate groups as files and as `dupes --json`: one JSON shape (the groups as the library scores them, less the
-// app's thumbnail URLs) and CSV (one row per member). Both front ends write exactly these.
+// app's thumbnail URLs) and CSV (one row per member). Both front ends write exactly these, through one writer
+// that never replaces an existing file unless asked to (and then atomically: temp file, then rename).
+import { OutputFile } from '../export/outputFile.js';
 import type { DuplicateGroup, GroupMember } from './types.js';
 
 export type MemberJson = Omit<GroupMember, 'thumb'>;
@@ -37,4 +39,16 @@ export function groupsToCsv(groups: readonly DuplicateGroup[]): string {
     }
   });
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Writes an export of results: a `conflict` naming the file if it exists and `overwrite` is not set. */
+export async function writeResultsFile(out: string, text: string, overwrite: boolean): Promise<void> {
+  const file = await OutputFile.create(out, { overwrite });
+  try {
+    await file.appendText(text);
+    await file.commit();
+  } catch (err) {
+    await file.discard();
+    throw err;
+  }
 }

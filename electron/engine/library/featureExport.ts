@@ -5,7 +5,8 @@ import type { Catalog } from '../catalog/index.js';
 import type { Engine } from '../engine.js';
 import { LookalikeError } from '../errors.js';
 import { catalogFeatureLookup, catalogFeatureReader } from '../export/catalogFeatures.js';
-import { exportFeatures, exportMetadata } from '../export/exportFeatures.js';
+import { exportFeatures, exportMetadata, manifestPathFor } from '../export/exportFeatures.js';
+import { assertNoFile } from '../export/outputFile.js';
 import { estimateExportBytes, formatFromPath } from '../export/formats.js';
 import { catalogFeatureSource, fileFeatureSource } from '../export/sources.js';
 import type { ExportResult } from '../export/types.js';
@@ -21,6 +22,8 @@ export interface FeatureExportRequest {
   pooled: boolean;
   /** With no inputs: only the library's photos under this folder. */
   root?: string | null;
+  /** Replace an existing `out` (the user confirmed it); otherwise an existing file is refused as a `conflict`. */
+  overwrite?: boolean | undefined;
 }
 
 export interface FeatureExportPlan {
@@ -43,6 +46,8 @@ export async function exportLibraryFeatures(
   if (format === 'csv' && !req.pooled) {
     throw new LookalikeError('invalid-request', 'CSV holds one vector per image: export unpooled features as .npy, .safetensors or .jsonl');
   }
+  // Refused before the photos are listed, not after they are embedded (the writer checks again as it commits).
+  if (!req.overwrite) for (const file of [req.out, manifestPathFor(req.out)]) await assertNoFile(file);
   const source =
     catalog && !req.inputs
       ? await catalogFeatureSource({ embedder: engine, catalog: catalogFeatureReader(catalog, engine.provenance), root: req.root ?? null, pooled: req.pooled })
@@ -57,7 +62,7 @@ export async function exportLibraryFeatures(
   const estimatedBytes = estimateExportBytes({ format, dtype, rows: source.expectedRows, rowShape: source.rowShape, metadata });
   control.onPlan?.({ rows: source.expectedRows, shape: [source.expectedRows, ...source.rowShape], dtype, estimatedBytes });
   return exportFeatures(
-    { source, out: req.out, format, dtype },
+    { source, out: req.out, format, dtype, overwrite: req.overwrite ?? false },
     { signal: control.signal, onProgress: (p) => control.onProgress({ ...p, phase: 'embedding' }) },
   );
 }

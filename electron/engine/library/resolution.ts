@@ -1,17 +1,21 @@
 // Safe resolution as the library offers it: one group or every group, trash or move, "not a duplicate", and
 // undo by action or by batch. Every path goes through planResolution (keeper, reference and excluded files are
-// never targets) and runActions (re-checked against the scan, journaled before acting). An action id is the
-// journal batch it wrote, so one undo reverses one user action however many files it touched.
+// never targets) and runActions (file and keeper re-checked against the scan, real paths checked against the
+// reference folders, journaled before acting). A user's choice for one group must be one current group: keep and
+// targets grouped together at the threshold the request names, else the one the caller last grouped at, else
+// the settings'. An action id is the journal batch it wrote, so one undo reverses one user action.
 import type { Catalog } from '../catalog/index.js';
 import { LookalikeError } from '../errors.js';
-import { isUnder } from '../similarity/keepBest.js';
-import { markNotDuplicate, newBatchId, runActions, type ActionOutcome, type TrashFn } from '../resolve/actions.js';
+import { realPathOf } from '../scan/crawl.js';
+import { markNotDuplicate, newBatchId, runActions, type ActionDeps, type ActionOutcome, type TrashFn } from '../resolve/actions.js';
 import type { HashFile, ScannedFile } from '../resolve/fileGuard.js';
 import { planResolution, type ResolveMode } from '../resolve/plan.js';
+import { requestedTrashMode } from '../resolve/trashStrategy.js';
 import { undoAction, undoLatestBatch, type UndoOutcome } from '../resolve/undo.js';
-import type { DuplicateReport, ReportMember } from '../similarity/report.js';
+import { isUnder } from '../similarity/keepBest.js';
+import type { DuplicateReport } from '../similarity/report.js';
 import type { ResolveAction, Tier } from '../../shared/values.js';
-import { exclusionTest, keepPolicy } from './catalogView.js';
+import { keepPolicy } from './catalogView.js';
 import type { GroupIndex } from './groupIndex.js';
 import type { Settings } from './settings.js';
 import type { ActionOutcomeView, ActionResult, NotDuplicateResult, PathFailure, ResolveAllSummary, UndoResult } from './types.js';
@@ -23,6 +27,8 @@ export interface ResolutionDeps {
   trash: TrashFn;
   hashFile: HashFile;
   env: NodeJS.ProcessEnv;
+  /** The data folder: first choice for a holding folder, where the file is on its volume. */
+  dataDir: string;
 }
 
 export interface ResolveGroupRequest {
@@ -30,6 +36,8 @@ export interface ResolveGroupRequest {
   targets: string[];
   action: ResolveAction;
   dest?: string | undefined;
+  /** The threshold the caller grouped at; absent: the last one it grouped at, else settings.threshold. */
+  threshold?: number | undefined;
 }
 
 export interface ResolveAllRequest {
@@ -43,13 +51,13 @@ export interface ResolveAllRequest {
 
 const UNDOABLE = new Set(['trash', 'move', 'not-duplicate']);
 const modeOf = (action: ResolveAction, dest: string | undefined): ResolveMode =>
-  action === 'move' ? { kind: 'move', destDir: dest! } : { kind: 'trash' };
+  action === 'move' ? { kind: 'move', destDir: realPathOf(dest!) } : { kind: 'trash' };
 
 const outcomeView = (o: ActionOutcome): ActionOutcomeView => ({
   id: o.journalId,
   kind: o.action.kind,
   path: o.action.file.path,
-  keep: o.action.keeper,
+  keep: o.action.keeper.path,
   status: o.status,
   message: o.message,
 });
@@ -59,13 +67,13 @@ export class Resolution {
 
   /** The user's choice for one group: its keeper and targets, planned by the same rules as resolve-all. */
   async resolveGroup(req: ResolveGroupRequest): Promise<ActionResult> {
-    const { files, failed } = this.#scanned([req.keep, ...req.targets]);
-    if (!files.has(req.keep)) throw new LookalikeError('conflict', `the kept file ${req.keep} is not in the library catalog (scan its folder first)`);
-    const report = this.#reportOf(req.keep, req.targets.filter((t) => files.has(t)));
+    const { report, files } = this.#currentGroup(req);
     const planned = planResolution(report, files, modeOf(req.action, req.dest));
     const batch = newBatchId();
     const result = this.#result(batch, await runActions(planned, this.#actionDeps(), { batch }));
-    return { ...result, failed: [...failed, ...result.failed] };
+    const left = req.targets.filter((t) => !planned.some((a) => a.file.path === t));
+    const leftAlone = left.map((path) => ({ path, error: 'left alone: in a reference folder, excluded, or already in the destination' }));
+    return { ...result, failed: [...leftAlone, ...result.failed] };
   }
 
   async resolveAll(req: ResolveAllRequest): Promise<ResolveAllSummary> {
@@ -74,7 +82,7 @@ export class Resolution {
     if (!grouped) return empty;
     const planned = planResolution(grouped.report, grouped.fileOf, modeOf(req.action, req.dest));
     const byKeeper = new Map<string, string[]>();
-    for (const a of planned) byKeeper.set(a.keeper, [...(byKeeper.get(a.keeper) ?? []), a.file.path]);
+    for (const a of planned) byKeeper.set(a.keeper.path, [...(byKeeper.get(a.keeper.path) ?? []), a.file.path]);
     const summary: ResolveAllSummary = {
       ...empty,
       groups: byKeeper.size,
@@ -135,27 +143,26 @@ export class Resolution {
     return out;
   }
 
-  /** A one-group report of the user's choice, flagged by the same policy as the grouper's (reference, excluded). */
-  #reportOf(keep: string, targets: readonly string[]): DuplicateReport {
-    const settings = this.deps.settings();
-    const { referenceRoots } = keepPolicy(this.deps.catalog(), settings);
-    const isExcluded = exclusionTest(settings.excludeGlobs);
-    const member = (p: string, isKeeper: boolean): ReportMember => ({
-      path: p, tier: 'near-duplicate', match: 'near-duplicate', score: 0, reasons: [],
-      isKeeper, isReference: referenceRoots.some((r) => isUnder(p, r)), isExcluded: !isKeeper && isExcluded(p),
-    });
-    return { threshold: 0, groups: [{ tier: 'near-duplicate', keep, members: [member(keep, true), ...targets.map((t) => member(t, false))] }] };
-  }
-
-  #scanned(paths: readonly string[]): { files: Map<string, ScannedFile>; failed: PathFailure[] } {
-    const files = new Map<string, ScannedFile>();
-    const failed: PathFailure[] = [];
-    for (const p of paths) {
-      const r = this.deps.catalog().files.get(p);
-      if (!r || r.status !== 'ok' || !r.contentHash) failed.push({ path: p, error: 'not in the library catalog (scan its folder first)' });
-      else files.set(p, { path: r.path, size: r.size, mtimeMs: r.mtimeMs, contentHash: r.contentHash });
+  /**
+   * The user's choice as a one-group report: keep and targets must be members of one group as the library groups
+   * now, and keep that group's reference and exclusion flags. Anything else (a stale view, a forged request) is
+   * refused before a file is touched.
+   */
+  #currentGroup(req: ResolveGroupRequest): { report: DuplicateReport; files: ReadonlyMap<string, ScannedFile> } {
+    const threshold = req.threshold ?? this.deps.index.lastThreshold ?? this.deps.settings().threshold;
+    const grouped = this.deps.index.report({ threshold, includeSimilar: true });
+    const group = grouped?.report.groups.find((g) => g.members.some((m) => m.path === req.keep));
+    if (!grouped || !group) {
+      throw new LookalikeError('conflict', `${req.keep} is in no duplicate group at threshold ${threshold} (rescan or regroup, then choose again); nothing was done`);
     }
-    return { files, failed: failed.filter((f) => f.path !== paths[0]) };
+    const outside = req.targets.filter((t) => t === req.keep || !group.members.some((m) => m.path === t));
+    if (outside.length > 0) {
+      throw new LookalikeError('conflict', `not in the group of ${req.keep} at threshold ${threshold}: ${outside.join(', ')}; nothing was done`);
+    }
+    const chosen = new Set([req.keep, ...req.targets]);
+    // The user's choice of a similar-band group is deliberate: it is planned like any duplicate group.
+    const members = group.members.filter((m) => chosen.has(m.path)).map((m) => ({ ...m, isKeeper: m.path === req.keep }));
+    return { report: { threshold, groups: [{ tier: 'near-duplicate', keep: req.keep, members }] }, files: grouped.fileOf };
   }
 
   /** Outcomes → the contract's result; files that left their folder leave the groups too. */
@@ -166,8 +173,19 @@ export class Resolution {
     return { actionId: done.length > 0 ? batch : null, done, failed };
   }
 
-  #actionDeps() {
-    return { journal: this.deps.catalog().journal, trash: this.deps.trash, hashFile: this.deps.hashFile, env: this.deps.env };
+  #actionDeps(): ActionDeps {
+    const catalog = this.deps.catalog();
+    const roots = catalog.roots.list().map((r) => r.path);
+    return {
+      journal: catalog.journal,
+      trash: this.deps.trash,
+      hashFile: this.deps.hashFile,
+      env: this.deps.env,
+      referenceRoots: keepPolicy(catalog, this.deps.settings()).referenceRoots,
+      trashMode: requestedTrashMode(this.deps.env),
+      // The data folder, then the file's library folder: a holding folder outside the photos where possible.
+      holdingBases: (file) => [this.deps.dataDir, ...roots.filter((r) => isUnder(file, r))],
+    };
   }
 
   #undoDeps() {

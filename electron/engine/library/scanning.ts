@@ -1,10 +1,11 @@
 // Folders and scans as the library offers them: roots kept in the catalog under their real paths (a folder named
-// through a symlink is the same folder, with the same reference flag), the incremental scan with progress, pause
-// and cancel, and the files that failed.
-import { realpath, stat } from 'node:fs/promises';
+// through a symlink is the same folder, with the same reference flag; a catalog that still holds a link's path
+// is normalised when opened), the incremental scan with progress, pause and cancel, and the files that failed.
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import { LookalikeError } from '../errors.js';
+import { realPathOf } from '../scan/crawl.js';
 import { scanLibrary, type ScanEmbedder, type ScanProgress, type ScanSummary as EngineScanSummary, type StoredScanParams } from '../scan/index.js';
 import { isUnder } from '../similarity/keepBest.js';
 import type { JobControl } from './jobs.js';
@@ -58,7 +59,28 @@ export async function canonicalFolder(dir: string): Promise<string> {
   const info = await stat(dir).catch(() => null);
   if (!info) throw new LookalikeError('not-found', `folder not found: ${dir}`);
   if (!info.isDirectory()) throw new LookalikeError('invalid-request', `not a folder: ${dir}`);
-  return realpath(path.resolve(dir));
+  return realPathOf(dir);
+}
+
+/**
+ * Every root under its real path. An older catalog may hold a root by a symlink's path while the scan stores its
+ * files under the real one, so a reference flag on the link's name would protect none of them. A root named both
+ * ways becomes one, a reference if either was: protection is never dropped. Returns how many roots changed.
+ */
+export function normaliseRoots(catalog: Catalog): number {
+  const renamed = catalog.roots
+    .list()
+    .map((root) => ({ root, real: realPathOf(root.path) }))
+    .filter(({ root, real }) => real !== root.path);
+  if (renamed.length === 0) return 0;
+  catalog.transaction(() => {
+    for (const { root, real } of renamed) {
+      const known = catalog.roots.list().find((r) => r.path === real);
+      catalog.roots.add(real, root.isReference || (known?.isReference ?? false));
+      catalog.roots.remove(root.path);
+    }
+  });
+  return renamed.length;
 }
 
 export function listRoots(catalog: Catalog): Root[] {
@@ -101,10 +123,13 @@ async function planScan(catalog: Catalog, req: ScanRequest): Promise<Pick<Stored
   return { roots, include: req.include ?? [], exclude: req.exclude ?? [], skipHidden: true };
 }
 
-export async function runScan(catalog: Catalog, engine: ScanEmbedder & { batchSize: number }, req: ScanRequest, control: JobControl): Promise<ScanOutcome> {
+/** `journal`: the crash journal of a supervised scan (scan/crashJournal.ts), else null. */
+export async function runScan(catalog: Catalog, engine: ScanEmbedder & { batchSize: number }, req: ScanRequest, control: JobControl, journal: string | null = null): Promise<ScanOutcome> {
+  // Before the plan: the scan adds its roots by their real paths, which must meet the same flags.
+  normaliseRoots(catalog);
   const plan = await planScan(catalog, req);
   return scanLibrary(
     { catalog, engine, ...plan, batchSize: engine.batchSize },
-    { signal: control.signal, onProgress: (p) => control.onProgress(scanProgressView(p)), ...(control.pause ? { pause: control.pause } : {}) },
+    { signal: control.signal, onProgress: (p) => control.onProgress(scanProgressView(p)), ...(control.pause ? { pause: control.pause } : {}), journal },
   );
 }

@@ -19,8 +19,11 @@ function changed(path: string, reason: string): LookalikeError {
   return new LookalikeError('conflict', `${path}: ${reason} since the scan; rescan before acting on it`);
 }
 
-/** Resolves when the file is unchanged; otherwise throws a LookalikeError with code `conflict` saying what changed. */
-export async function assertUnchanged(file: ScannedFile, hashFile: HashFile): Promise<void> {
+/**
+ * Resolves when the file is unchanged; otherwise throws a LookalikeError with code `conflict` saying what changed.
+ * `hashFile: null` is the quick check (present, same size and mtime) for a file already hashed moments ago.
+ */
+export async function assertUnchanged(file: ScannedFile, hashFile: HashFile | null): Promise<void> {
   let st;
   try {
     st = await lstat(file.path);
@@ -32,6 +35,7 @@ export async function assertUnchanged(file: ScannedFile, hashFile: HashFile): Pr
   if (st.size !== file.size) throw changed(file.path, `its size changed (${file.size} → ${st.size} bytes)`);
   if (st.mtimeMs !== file.mtimeMs) throw changed(file.path, 'its modification time changed');
   // Size and mtime can survive an in-place rewrite (tools that restore mtime); the hash cannot.
+  if (hashFile === null) return;
   const hash = await hashFile(file.path);
   if (hash !== file.contentHash) throw changed(file.path, 'its content changed');
 }

@@ -24,7 +24,7 @@ export function homeTrashDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The top directory of the filesystem holding `p` (walk up while the device stays the same). */
-async function mountTop(p: string): Promise<string | null> {
+export async function mountTop(p: string): Promise<string | null> {
   let dir = path.dirname(path.resolve(p));
   let dev: number;
   try {

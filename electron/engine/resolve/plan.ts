@@ -6,6 +6,7 @@ import { actionTargets } from '../similarity/report.js';
 import type { PlannedAction } from './actions.js';
 import type { ScannedFile } from './fileGuard.js';
 import { isUnder } from '../similarity/keepBest.js';
+import { realPathOf } from '../scan/crawl.js';
 
 export type ResolveMode = { kind: 'trash' } | { kind: 'move'; destDir: string };
 
@@ -15,14 +16,22 @@ export function planResolution(
   mode: ResolveMode,
 ): PlannedAction[] {
   const actions: PlannedAction[] = [];
+  const scanned = (p: string): ScannedFile => {
+    const file = filesByPath.get(p);
+    if (!file) throw new LookalikeError('conflict', `${p} is in a group but not in the catalog`);
+    return file;
+  };
   for (const group of report.groups) {
     if (group.tier === 'similar') continue;
-    for (const m of actionTargets(group)) {
-      const file = filesByPath.get(m.path);
-      if (!file) throw new LookalikeError('conflict', `${m.path} is in a group but not in the catalog`);
+    const targets = actionTargets(group);
+    if (targets.length === 0) continue;
+    // The keeper travels with its targets: each action checks it is still there, unchanged, before acting.
+    const keeper = scanned(group.keep);
+    for (const m of targets) {
+      const file = scanned(m.path);
       // Moving a file already inside the destination would only rename it.
-      if (mode.kind === 'move' && isUnder(file.path, mode.destDir)) continue;
-      actions.push(mode.kind === 'trash' ? { kind: 'trash', file, keeper: group.keep } : { kind: 'move', file, keeper: group.keep, destDir: mode.destDir });
+      if (mode.kind === 'move' && isUnder(realPathOf(file.path), realPathOf(mode.destDir))) continue;
+      actions.push(mode.kind === 'trash' ? { kind: 'trash', file, keeper } : { kind: 'move', file, keeper, destDir: mode.destDir });
     }
   }
   return actions;

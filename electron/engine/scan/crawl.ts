@@ -61,6 +61,21 @@ export function isInside(child: string, parent: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
+/**
+ * The one real-path policy of scan and resolve: links resolved, so a folder named through a symlink is the same
+ * folder (with the same reference flag) and a file reached through one is checked where it really lives. A path
+ * that does not exist (an unmounted volume, a file gone) keeps its missing tail under its real existing parent.
+ */
+export function realPathOf(p: string): string {
+  const abs = path.resolve(p);
+  try {
+    return fs.realpathSync.native(abs);
+  } catch {
+    const parent = path.dirname(abs);
+    return parent === abs ? abs : path.join(realPathOf(parent), path.basename(abs));
+  }
+}
+
 /** Real paths of the roots, with roots inside another root dropped (they would be walked twice). */
 export function normalizeRoots(roots: string[]): string[] {
   const real = [...new Set(roots.map((r) => fs.realpathSync.native(path.resolve(r))))].sort();

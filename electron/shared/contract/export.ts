@@ -11,6 +11,8 @@ export const exportSchemas = {
     format: z.enum(featureFormats).optional(),
     dtype: z.enum(featureDtypes).optional(),
     pooled: z.boolean(),
+    /** Replace an existing file: set only after the user confirmed it in a save dialog; else a `conflict`. */
+    overwrite: z.boolean().optional(),
   }),
-  exportResults: z.strictObject({ format: z.enum(resultFormats), out: absolutePath, threshold }),
+  exportResults: z.strictObject({ format: z.enum(resultFormats), out: absolutePath, threshold, overwrite: z.boolean().optional() }),
 } satisfies Record<string, z.ZodType>;

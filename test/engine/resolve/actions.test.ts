@@ -40,12 +40,17 @@ afterAll(async () => {
 });
 
 let catalog: Catalog;
+let kept: ScannedFile;
 beforeEach(async () => {
   lib = await mkdtemp(path.join(tmp, 'lib-'));
   dbPath = path.join(lib, 'catalog.db');
   catalog = Catalog.open(dbPath);
   for (const name of ['skimage_coffee.jpg', 'skimage_chelsea.jpg']) await copyFile(path.join(PHOTOS, name), path.join(lib, name));
   await copyFile(path.join(PHOTOS, 'skimage_coffee.jpg'), path.join(lib, 'coffee copy (1) [a].jpg'));
+  // The kept file every action checks before it acts (here a photo no test touches).
+  await mkdir(path.join(lib, 'kept'));
+  await copyFile(path.join(PHOTOS, 'skimage_chelsea.jpg'), path.join(lib, 'kept', 'chelsea.jpg'));
+  kept = await scanned(path.join(lib, 'kept', 'chelsea.jpg'));
   return () => catalog.close();
 });
 
@@ -65,7 +70,7 @@ describe('trash, journal and undo', () => {
       seenPending.push(...catalog.journal.list({ state: 'pending' }).map((e) => (e.payload as { path: string }).path));
       await trashWithPackage(p);
     };
-    const action: PlannedAction = { kind: 'trash', file: await scanned(victim), keeper: path.join(lib, 'skimage_coffee.jpg') };
+    const action: PlannedAction = { kind: 'trash', file: await scanned(victim), keeper: await scanned(path.join(lib, 'skimage_coffee.jpg')) };
     const [outcome] = await runActions([action], { journal: catalog.journal, trash, hashFile });
     expect(outcome!.status).toBe('done');
     expect(seenPending).toEqual([victim]);
@@ -86,7 +91,7 @@ describe('trash, journal and undo', () => {
   it('moves to a folder without overwriting, and moves back by action id in a later session', async () => {
     const dest = path.join(lib, 'dupes');
     const a = path.join(lib, 'skimage_coffee.jpg');
-    const [first] = await runActions([{ kind: 'move', file: await scanned(a), keeper: 'k', destDir: dest }], {
+    const [first] = await runActions([{ kind: 'move', file: await scanned(a), keeper: kept, destDir: dest }], {
       journal: catalog.journal,
       trash: trashWithPackage,
       hashFile,
@@ -97,7 +102,7 @@ describe('trash, journal and undo', () => {
     const b = path.join(lib, 'sub', 'skimage_coffee.jpg');
     await mkdir(path.dirname(b), { recursive: true });
     await copyFile(path.join(PHOTOS, 'skimage_chelsea.jpg'), b);
-    const [second] = await runActions([{ kind: 'move', file: await scanned(b), keeper: 'k', destDir: dest }], {
+    const [second] = await runActions([{ kind: 'move', file: await scanned(b), keeper: kept, destDir: dest }], {
       journal: catalog.journal,
       trash: trashWithPackage,
       hashFile,
@@ -127,8 +132,8 @@ describe('trash, journal and undo', () => {
     await utimes(b, scanB.mtimeMs / 1000, scanB.mtimeMs / 1000);
     const outcomes = await runActions(
       [
-        { kind: 'trash', file: scanA, keeper: 'k' },
-        { kind: 'trash', file: scanB, keeper: 'k' },
+        { kind: 'trash', file: scanA, keeper: kept },
+        { kind: 'trash', file: scanB, keeper: kept },
       ],
       { journal: catalog.journal, trash: trashWithPackage, hashFile },
     );
@@ -141,7 +146,7 @@ describe('trash, journal and undo', () => {
 
   it('dry run checks but changes nothing and journals nothing', async () => {
     const a = path.join(lib, 'skimage_coffee.jpg');
-    const outcomes = await runActions([{ kind: 'trash', file: await scanned(a), keeper: 'k' }], { journal: catalog.journal, trash: trashWithPackage, hashFile }, { dryRun: true });
+    const outcomes = await runActions([{ kind: 'trash', file: await scanned(a), keeper: kept }], { journal: catalog.journal, trash: trashWithPackage, hashFile }, { dryRun: true });
     expect(outcomes[0]!.status).toBe('dry-run');
     expect(outcomes[0]!.message).toMatch(/would trash/);
     expect((await stat(a)).isFile()).toBe(true);
@@ -150,7 +155,7 @@ describe('trash, journal and undo', () => {
 
   it('undo never overwrites a file that took the old name', async () => {
     const a = path.join(lib, 'skimage_chelsea.jpg');
-    const [o] = await runActions([{ kind: 'trash', file: await scanned(a), keeper: 'k' }], { journal: catalog.journal, trash: trashWithPackage, hashFile });
+    const [o] = await runActions([{ kind: 'trash', file: await scanned(a), keeper: kept }], { journal: catalog.journal, trash: trashWithPackage, hashFile });
     await writeFile(a, 'a new file');
     const out = await undoAction(o!.journalId!, { journal: catalog.journal, notDuplicates: catalog.notDuplicates });
     expect(out.ok).toBe(false);
@@ -177,16 +182,17 @@ describe('error codes', () => {
     await expect(assertUnchanged(scan, hashFile)).rejects.toThrow(
       expect.objectContaining({ code: 'conflict', message: `${a}: it was removed since the scan; rescan before acting on it` }),
     );
-    const [outcome] = await runActions([{ kind: 'trash', file: scan, keeper: 'k' }], { journal: catalog.journal, trash: trashWithPackage, hashFile });
+    const [outcome] = await runActions([{ kind: 'trash', file: scan, keeper: kept }], { journal: catalog.journal, trash: trashWithPackage, hashFile });
     expect(outcome).toMatchObject({ status: 'refused', message: `refused: ${a}: it was removed since the scan; rescan before acting on it` });
   });
 
   it('a file that cannot be hashed fails its action (not a refusal: nothing says it changed)', async () => {
     const a = path.join(lib, 'skimage_coffee.jpg');
-    const unreadable = async (): Promise<string> => {
-      throw new LookalikeError('failed', 'permission denied');
+    const unreadable = async (p: string): Promise<string> => {
+      if (p === a) throw new LookalikeError('failed', 'permission denied');
+      return hashFile(p);
     };
-    const [outcome] = await runActions([{ kind: 'trash', file: await scanned(a), keeper: 'k' }], { journal: catalog.journal, trash: trashWithPackage, hashFile: unreadable });
+    const [outcome] = await runActions([{ kind: 'trash', file: await scanned(a), keeper: kept }], { journal: catalog.journal, trash: trashWithPackage, hashFile: unreadable });
     expect(outcome).toMatchObject({ status: 'failed', message: 'failed: permission denied' });
   });
 
@@ -214,7 +220,7 @@ describe('error codes', () => {
 
   it('undo of a trashed file no longer in the trash reports it, keeping the entry done', async () => {
     const a = path.join(lib, 'skimage_chelsea.jpg');
-    const [o] = await runActions([{ kind: 'trash', file: await scanned(a), keeper: 'k' }], { journal: catalog.journal, trash: trashWithPackage, hashFile });
+    const [o] = await runActions([{ kind: 'trash', file: await scanned(a), keeper: kept }], { journal: catalog.journal, trash: trashWithPackage, hashFile });
     await rm(path.join(trashDir, 'files'), { recursive: true });
     await rm(path.join(trashDir, 'info'), { recursive: true });
     const out = await undoAction(o!.journalId!, deps());

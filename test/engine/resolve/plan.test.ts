@@ -36,7 +36,7 @@ describe('resolution plan', () => {
     expect(main.keep).toBe('/ref/a.jpg');
     const actions = planResolution(report, byPath, { kind: 'trash' });
     expect(actions.map((a) => a.file.path).sort()).toEqual(['/lib/a.jpg', '/lib/big.jpg']);
-    expect(actions.every((a) => a.keeper === '/ref/a.jpg')).toBe(true);
+    expect(actions.every((a) => a.keeper.path === '/ref/a.jpg')).toBe(true);
     expect(main.members.find((m) => m.path === '/ref/old/a.jpg')!.reasons.join()).toMatch(/never touched/);
     expect(main.members.find((m) => m.path === '/lib/excluded/a.jpg')!.reasons.join()).toMatch(/excluded/);
   });
