@@ -90,6 +90,13 @@ type Preprocess = (input: string | Buffer) => Promise<{ tensor: Float32Array; de
 export async function createEngine(config: EngineConfig): Promise<Engine> {
   const model = await loadModelFolder(config.modelDir, config.dtype ?? 'fp32');
   const inputSize = fixedInputSize(model.processor);
+  // Before onnxruntime parses the file: a managed folder's files must still hash to its manifest's pins; other
+  // folders are hashed once. The manifest also names a downloaded model and its revision.
+  const provenance: ModelProvenance = await readModelProvenance(model.dir, {
+    preprocessVersion: PREPROCESS_VERSION,
+    dtype: model.dtype,
+    processor: model.processor,
+  });
   const opened = await openSession(model.onnxPath, [1, 3, inputSize.height, inputSize.width], {
     device: config.device ?? 'auto',
     threads: config.threads ?? os.availableParallelism(),
@@ -98,12 +105,6 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     log: config.log,
   });
   const shapes = outputShapes(opened);
-  // The model manager's manifest names a downloaded model and its revision; other folders are hashed once.
-  const provenance: ModelProvenance = await readModelProvenance(model.dir, {
-    preprocessVersion: PREPROCESS_VERSION,
-    dtype: model.dtype,
-    processor: model.processor,
-  });
   const runner = new SessionRunner(opened.session, inputSize);
   // embed/export/compare need only the tensor; the scanner's prepare() also hashes the pixels.
   const maxPixels = config.maxPixels;

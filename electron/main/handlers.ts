@@ -1,18 +1,21 @@
 // Every contract method, built from injected dependencies (the engine host, the folders, and the few Electron
 // services: dialogs and the shell), so the same code runs in the app, under plain Node in tests, and behind the
 // renderer's end-to-end test bridge. Requests arrive parsed (ipc.ts). The engine implements the contract itself;
-// main adds only guards: a file is resolved only under a library folder and never under a reference one, and
-// only main's dialogs and shell are served here.
+// main adds only guards (guards.ts: paths are capabilities the user granted in main's dialogs) and serves its
+// dialogs and shell here. On Windows no request may name a UNC path: refused on the string, before any fs call.
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
-import type { EngineApi, Handlers } from '../shared/contract.js';
+import type { Handlers } from '../shared/contract.js';
 import { ApiError } from './apiError.js';
+import { assertNoUncPaths, assertNotUnc, CapabilityStore } from './capabilities.js';
+import { guardedEngine, underAny } from './guards.js';
 import type { EngineHost } from './host/engineHost.js';
-import type { RootRef, RootRegistry } from './roots.js';
+import type { RootRegistry } from './roots.js';
 
 export interface DialogService {
   openFiles(opts: { title?: string | undefined; multiple: boolean }): Promise<string[]>;
   openFolder(opts: { title?: string | undefined }): Promise<string | null>;
+  /** A save dialog. The system's dialog asks before an existing file is replaced, so an existing answer was confirmed. */
+  saveFile(opts: { title?: string | undefined; defaultName: string; extensions: string[] }): Promise<string | null>;
 }
 
 export interface ShellService {
@@ -27,69 +30,30 @@ export interface HandlerDeps {
   shell: ShellService;
   /** Files the user picked in a dialog: the media protocol may show them though they are outside the roots. */
   grants: Set<string>;
+  /** What the user chose in main's dialogs, by purpose (a fresh store when absent). */
+  capabilities?: CapabilityStore;
+  /** For the UNC rule (tests pass win32). */
+  platform?: NodeJS.Platform;
 }
 
-const underAny = (roots: readonly RootRef[], file: string): RootRef | undefined =>
-  roots.find((r) => {
-    const rel = path.relative(r.path, file);
-    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-  });
-
-function assertResolvable(roots: readonly RootRef[], targets: readonly string[]): void {
-  for (const target of targets) {
-    const root = underAny(roots, target);
-    if (!root) throw new ApiError('forbidden', `${target} is not under a library folder`);
-    if (root.reference) throw new ApiError('forbidden', `${target} is under the reference folder ${root.path}, which is never modified`);
+/** Every handler refuses a request naming a UNC path before it does anything else. */
+function refusingUncPaths(handlers: Handlers, platform: NodeJS.Platform): Handlers {
+  const wrapped: Record<string, (req: unknown) => Promise<unknown>> = {};
+  for (const [method, handler] of Object.entries(handlers) as [string, (req: unknown) => Promise<unknown>][]) {
+    wrapped[method] = async (req) => {
+      assertNoUncPaths(req, platform);
+      return handler(req);
+    };
   }
-}
-
-async function assertDirectory(dir: string): Promise<void> {
-  const info = await stat(dir).catch(() => null);
-  if (!info) throw new ApiError('not-found', `${dir} does not exist`);
-  if (!info.isDirectory()) throw new ApiError('invalid-request', `${dir} is not a folder`);
-}
-
-/** The engine's methods with main's guards in front (the rest pass straight through). */
-function guardedEngine(api: EngineApi, roots: RootRegistry): EngineApi {
-  return {
-    ...api,
-    addRoot: async (req) => roots.keep(await api.addRoot(req)),
-    removeRoot: async (req) => roots.keep(await api.removeRoot(req)),
-    listRoots: async (req) => roots.keep(await api.listRoots(req)),
-    async startScan(req) {
-      const known = roots.get();
-      const unknown = (req?.roots ?? []).filter((r) => !known.some((k) => k.path === path.resolve(r)));
-      if (unknown.length > 0) throw new ApiError('invalid-request', `not library folders: ${unknown.join(', ')}`);
-      if (known.length === 0) throw new ApiError('invalid-request', 'add a folder to the library first');
-      return api.startScan(req);
-    },
-    async resolveGroup(req) {
-      assertResolvable(roots.get(), req.targets);
-      if (req.dest) await assertDirectory(req.dest);
-      return api.resolveGroup(req);
-    },
-    async markNotDuplicate(req) {
-      for (const p of req.paths) if (!underAny(roots.get(), p)) throw new ApiError('forbidden', `${p} is not under a library folder`);
-      return api.markNotDuplicate(req);
-    },
-    async resolveAll(req) {
-      if (req.dest) await assertDirectory(req.dest);
-      return api.resolveAll(req);
-    },
-    async exportFeatures(req) {
-      await assertDirectory(path.dirname(req.out));
-      return api.exportFeatures(req);
-    },
-    async exportResults(req) {
-      await assertDirectory(path.dirname(req.out));
-      return api.exportResults(req);
-    },
-  };
+  return wrapped as unknown as Handlers;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const engine = guardedEngine(deps.host.api, deps.roots);
-  return {
+  const platform = deps.platform ?? process.platform;
+  const caps = deps.capabilities ?? new CapabilityStore(platform);
+  // main's own engine methods (the media protocol's thumbnails) are not the renderer's.
+  const { thumbnail: _mainOnly, ...engine } = guardedEngine(deps.host.api, deps.roots, caps);
+  const handlers: Handlers = {
     ...engine,
     async compare(req) {
       const result = await engine.compare(req);
@@ -99,11 +63,20 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     async pickFiles(req) {
       const paths = await deps.dialogs.openFiles({ title: req?.title, multiple: req?.multiple ?? true });
+      for (const p of paths) assertNotUnc(p, platform);
       for (const p of paths) deps.grants.add(p);
       return { paths };
     },
-    async pickFolder(req) {
-      return { path: await deps.dialogs.openFolder({ title: req?.title }) };
+    async pickFolder({ title, purpose }) {
+      const chosen = await deps.dialogs.openFolder({ title });
+      if (chosen !== null) await caps.grant(purpose, chosen);
+      return { path: chosen };
+    },
+    async pickSaveFile({ title, defaultName, format }) {
+      const chosen = await deps.dialogs.saveFile({ title, defaultName, extensions: [format] });
+      if (chosen === null) return { path: null, overwrite: false };
+      const cap = await caps.grant('save-target', chosen);
+      return { path: chosen, overwrite: cap.overwriteConfirmed };
     },
     async showInFolder({ path: file }) {
       const exists = await stat(file).then(() => true, () => false);
@@ -112,4 +85,5 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { ok: true };
     },
   };
+  return refusingUncPaths(handlers, platform);
 }

@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
 import { adoptLegacyData, dataPaths, openJsonStore, resolveDataDir, type DataPaths } from '../engine/library/index.js';
-import { eventChannel, MEDIA_SCHEME, photoExtensions, type ApiEventName, type ApiEvents } from '../shared/contract.js';
+import { eventChannel, MEDIA_SCHEME, photoExtensions, type ApiEventName, type ApiEvents, type ThumbSize } from '../shared/contract.js';
 import { appRequestHandler } from './appProtocol.js';
+import { CapabilityStore } from './capabilities.js';
 import { createHandlers, type DialogService } from './handlers.js';
 import { startEngineHost, type EngineHost } from './host/engineHost.js';
 import { bindIpc } from './ipc.js';
@@ -62,10 +63,12 @@ async function setupEngine(paths: DataPaths): Promise<{ host: EngineHost; roots:
   return { host, roots };
 }
 
-function setupProtocols(paths: DataPaths, roots: RootRegistry, grants: ReadonlySet<string>): void {
+function setupProtocols(host: EngineHost, roots: RootRegistry, grants: ReadonlySet<string>): void {
   hardenSession(session.defaultSession, DEV_SERVER);
   protocol.handle(APP_SCHEME, appRequestHandler(RENDERER_DIR));
-  protocol.handle(MEDIA_SCHEME, mediaRequestHandler({ roots: () => roots.get().map((r) => r.path), granted: () => grants, cacheDir: paths.thumbnails, log }));
+  // Thumbnails are made in the engine process (its format gate and limits), cached in the data folder's thumbnails/.
+  const thumbnail = (file: string, size: ThumbSize) => host.api.thumbnail({ path: file, size });
+  protocol.handle(MEDIA_SCHEME, mediaRequestHandler({ roots: () => roots.get().map((r) => r.path), granted: () => grants, thumbnail, log }));
 }
 
 async function setupWindow(): Promise<BrowserWindow> {
@@ -111,6 +114,8 @@ async function setupWindow(): Promise<BrowserWindow> {
 }
 
 function dialogsFor(win: BrowserWindow): DialogService {
+  // Save dialogs open where the last one saved.
+  let saveDir: string | null = null;
   return {
     async openFiles({ title, multiple }) {
       const r = await dialog.showOpenDialog(win, {
@@ -124,16 +129,29 @@ function dialogsFor(win: BrowserWindow): DialogService {
       const r = await dialog.showOpenDialog(win, { ...(title ? { title } : {}), properties: ['openDirectory', 'createDirectory'] });
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
+    async saveFile({ title, defaultName, extensions }) {
+      const r = await dialog.showSaveDialog(win, {
+        ...(title ? { title } : {}),
+        defaultPath: path.join(saveDir ?? app.getPath('documents'), defaultName),
+        filters: [{ name: extensions.map((e) => e.toUpperCase()).join(', '), extensions }],
+        // macOS and Windows always ask before replacing a file; GTK only when told to.
+        properties: ['showOverwriteConfirmation', 'createDirectory'],
+      });
+      if (r.canceled || !r.filePath) return null;
+      saveDir = path.dirname(r.filePath);
+      return r.filePath;
+    },
   };
 }
 
 /** The contract over IPC (sender-checked, validated), the engine's events to the window, and the menu. */
-function setupIpc(win: BrowserWindow, host: EngineHost, roots: RootRegistry, grants: Set<string>): void {
+function setupIpc(win: BrowserWindow, host: EngineHost, roots: RootRegistry, grants: Set<string>, capabilities: CapabilityStore): void {
   const send = <E extends ApiEventName>(event: E, payload: ApiEvents[E]): void => {
     if (!win.isDestroyed()) win.webContents.send(eventChannel(event), payload);
   };
   host.onEvent((e) => send(e.event, e.payload as ApiEvents[typeof e.event]));
-  const handlers = createHandlers({ host, roots, grants, shell: { showItemInFolder: (file) => shell.showItemInFolder(file) }, dialogs: dialogsFor(win) });
+  const desktop = { shell: { showItemInFolder: (file: string) => shell.showItemInFolder(file) }, dialogs: dialogsFor(win) };
+  const handlers = createHandlers({ host, roots, grants, capabilities, ...desktop });
   const isAppUrl = appUrlCheck(DEV_SERVER);
   bindIpc(ipcMain, {
     handlers,
@@ -153,9 +171,12 @@ async function start(): Promise<void> {
   const paths = await openData();
   const grants = new Set<string>();
   const { host, roots } = await setupEngine(paths);
-  setupProtocols(paths, roots, grants);
+  // Paths the renderer may act on are the ones chosen in main's dialogs; the saved default move folder counts.
+  const capabilities = new CapabilityStore();
+  capabilities.moveDest = (await host.api.getSettings(undefined).catch(() => null))?.moveDest ?? null;
+  setupProtocols(host, roots, grants);
   const win = await setupWindow();
-  setupIpc(win, host, roots, grants);
+  setupIpc(win, host, roots, grants, capabilities);
   app.on('window-all-closed', () => app.quit());
   await win.loadURL(DEV_SERVER ?? `${APP_ORIGIN}/index.html`);
 }

@@ -13,6 +13,7 @@ export const apiMethods = [
   'compare',
   'pickFiles',
   'pickFolder',
+  'pickSaveFile',
   'listRoots',
   'addRoot',
   'removeRoot',
@@ -28,6 +29,8 @@ export const apiMethods = [
   'undo',
   'resolveAll',
   'search',
+  'startCalibration',
+  'getCalibration',
   'exportFeatures',
   'exportResults',
   'listModels',
@@ -41,10 +44,21 @@ export const apiMethods = [
 export type ApiMethod = (typeof apiMethods)[number];
 
 /** What only Electron's main process can do (dialogs, the shell); the engine process implements the rest. */
-export const mainMethods = ['pickFiles', 'pickFolder', 'showInFolder'] as const satisfies readonly ApiMethod[];
+export const mainMethods = ['pickFiles', 'pickFolder', 'pickSaveFile', 'showInFolder'] as const satisfies readonly ApiMethod[];
 export type MainMethod = (typeof mainMethods)[number];
-export type EngineMethod = Exclude<ApiMethod, MainMethod>;
-export const engineMethods = apiMethods.filter((m): m is EngineMethod => !(mainMethods as readonly string[]).includes(m));
+/** The contract's methods the engine process implements (the renderer reaches them through main). */
+export type ContractEngineMethod = Exclude<ApiMethod, MainMethod>;
+/**
+ * Engine methods only main calls, for its own protocols: not in apiMethods, so the preload never exposes them and
+ * no IPC channel reaches them (the media protocol asks for thumbnails after its own path checks).
+ */
+export const internalEngineMethods = ['thumbnail'] as const;
+export type InternalEngineMethod = (typeof internalEngineMethods)[number];
+export type EngineMethod = ContractEngineMethod | InternalEngineMethod;
+export const engineMethods: readonly EngineMethod[] = [
+  ...apiMethods.filter((m): m is ContractEngineMethod => !(mainMethods as readonly string[]).includes(m)),
+  ...internalEngineMethods,
+];
 
 export const apiEvents = ['jobProgress', 'jobDone', 'statusChanged', 'menu'] as const;
 export type ApiEventName = (typeof apiEvents)[number];

@@ -74,15 +74,21 @@ describe('lookalike models', () => {
     const hub = new FakeHub({ 'Xenova/vit-base-patch16-224-in21k': { commit: '096edaa7104fcb9389ba5ecf0751f6d9a3b6eb44', files } });
     const endpoint = await hub.start();
     try {
+      // The registry pins no sha256 for the default model's fp16 file: refused unless the user trusts the hub's hash.
+      const refused = capture();
+      refused.io.env = { HF_ENDPOINT: endpoint };
+      expect(await command.run(['download', 'default', '--dtype', 'fp16', '--data-dir', dataDir], refused.io)).toBe(1);
+      expect(refused.err()).toMatch(/lacks a pinned sha256 for Xenova\/vit-base-patch16-224-in21k onnx\/model_fp16\.onnx .*--trust-server-hash/);
       const ok = capture();
       ok.io.env = { HF_ENDPOINT: endpoint };
-      expect(await command.run(['download', 'default', '--dtype', 'fp16', '--data-dir', dataDir], ok.io)).toBe(0);
+      expect(await command.run(['download', 'default', '--dtype', 'fp16', '--trust-server-hash', '--data-dir', dataDir], ok.io)).toBe(0);
       expect(ok.out()).toMatch(/Xenova\/vit-base-patch16-224-in21k \(fp16\) downloaded/);
 
       const bad = capture();
       bad.io.env = { HF_ENDPOINT: endpoint };
       expect(await command.run(['download', 'default', '--dtype', 'q8', '--data-dir', dataDir], bad.io)).toBe(1);
-      expect(bad.err()).toMatch(/does not match the registry's 9a4e5e2d/);
+      // The registry pins the real file's size and sha256; the tiny file served in its place fails the size pin first.
+      expect(bad.err()).toMatch(/received \d+ bytes, the registry pins 87453205/);
     } finally {
       await hub.stop();
     }

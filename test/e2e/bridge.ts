@@ -3,7 +3,7 @@
 // and the real engine host. Job and status events go back into the page the way main.ts sends them.
 // The one thing rewritten is the media URL: Chromium cannot be taught the `lookalike-media:` scheme from outside
 // Electron, so thumbnail URLs in responses point at the test server's /media route, which runs the shell's own
-// media handler (path checks + sharp thumbnails).
+// media handler (path checks, then the engine process's thumbnails).
 import type { Page } from 'playwright-core';
 import { dispatch, type Handlers } from '../../electron/main/ipc.js';
 import type { EngineHost } from '../../electron/main/host/engineHost.js';

@@ -78,6 +78,9 @@ describe('request validation', () => {
     ['setSettings', { device: 'tpu' }, /device/],
     ['getStatus', { unexpected: true }, /unexpected/],
     ['pauseJob', {}, /jobId/],
+    ['pickFolder', { title: 'Add' }, /purpose/],
+    ['pickFolder', { purpose: 'anything' }, /purpose/],
+    ['pickSaveFile', { defaultName: '../../etc/x.csv', format: 'csv' }, /a file name, not a path/],
   ];
   it.each(cases)('%s rejects %j', async (method, raw, message) => {
     const r = await dispatch(method, trustedEvent, raw, gate(makeHandlers()));
@@ -106,10 +109,22 @@ describe('request validation', () => {
   });
 
   it('grants picked files to the media protocol and returns a handler error as a clean message', async () => {
-    const handlers = makeHandlers();
+    const desktop = fakeDesktop({ files: ['/picked/a.jpg'] });
+    const handlers = createHandlers({
+      host: fakeEngine({ addRoot: async (req) => [{ path: await canonicalFolder(req.path), reference: req.reference, files: null }] }),
+      roots: fakeRoots([]),
+      grants: new Set(),
+      ...desktop,
+    });
     expect(await handlers.pickFiles(undefined)).toEqual({ paths: ['/picked/a.jpg'] });
-    const r = await dispatch('addRoot', trustedEvent, { path: path.join(tmp, 'missing'), reference: false }, gate(handlers));
-    expect(r).toEqual({ ok: false, error: { code: 'not-found', message: `folder not found: ${path.join(tmp, 'missing')}` } });
+    // Chosen in the dialog, then gone before it is added: the engine's own refusal comes back as a clean message.
+    const gone = path.join(tmp, 'gone');
+    await mkdir(gone);
+    desktop.picked.folder = gone;
+    await handlers.pickFolder({ purpose: 'folder-to-add' });
+    await rm(gone, { recursive: true });
+    const r = await dispatch('addRoot', trustedEvent, { path: gone, reference: false }, gate(handlers));
+    expect(r).toEqual({ ok: false, error: { code: 'not-found', message: `folder not found: ${gone}` } });
   });
 });
 
@@ -131,13 +146,19 @@ describe("main's guards in front of the engine", () => {
     expect(engine.calls).toEqual(['startScan']);
   });
 
-  it('moves and exports only into folders that exist', async () => {
+  it('moves and exports only into folders that still exist when asked', async () => {
     const engine = fakeEngine();
-    const handlers = makeHandlers(engine);
-    const missing = path.join(tmp, 'no-such-folder');
-    expect(await refused(handlers, 'resolveAll', { threshold: 95, action: 'move', dest: missing, dryRun: true })).toEqual({ code: 'not-found', message: `${missing} does not exist` });
-    expect(await refused(handlers, 'exportFeatures', { out: path.join(missing, 'f.npy'), pooled: true })).toMatchObject({ code: 'not-found' });
-    expect(await refused(handlers, 'exportResults', { format: 'csv', out: path.join(missing, 'r.csv'), threshold: 95 })).toMatchObject({ code: 'not-found' });
+    const desktop = fakeDesktop();
+    const handlers = createHandlers({ host: engine, roots: fakeRoots([{ path: tmp, reference: true }]), grants: new Set(), ...desktop });
+    const vanishing = path.join(tmp, 'vanishing');
+    await mkdir(vanishing);
+    desktop.picked.folder = vanishing;
+    await handlers.pickFolder({ purpose: 'move-destination' });
+    desktop.picked.save = path.join(vanishing, 'f.npy');
+    await handlers.pickSaveFile({ defaultName: 'f.npy', format: 'npy' });
+    await rm(vanishing, { recursive: true });
+    expect(await refused(handlers, 'resolveAll', { threshold: 95, action: 'move', dest: vanishing, dryRun: true })).toEqual({ code: 'not-found', message: `${vanishing} does not exist` });
+    expect(await refused(handlers, 'exportFeatures', { out: path.join(vanishing, 'f.npy'), pooled: true })).toMatchObject({ code: 'not-found' });
     expect(await refused(handlers, 'markNotDuplicate', { paths: [path.join(tmp, 'a.jpg'), '/elsewhere/b.jpg'] })).toMatchObject({ code: 'forbidden' });
     expect(engine.calls).toEqual([]);
   });
@@ -148,7 +169,8 @@ describe("main's guards in front of the engine", () => {
     const engine = fakeEngine({ addRoot: async (req) => [{ ...req, files: null }], compare: async () => compared });
     const roots = fakeRoots([]);
     const grants = new Set<string>();
-    const handlers = createHandlers({ host: engine, roots, grants, ...fakeDesktop({ files: ['/picked/b.jpg'] }) });
+    const handlers = createHandlers({ host: engine, roots, grants, ...fakeDesktop({ files: ['/picked/b.jpg'], folder: library }) });
+    await handlers.pickFolder({ purpose: 'folder-to-add' });
     await handlers.addRoot({ path: library, reference: false });
     expect(roots.get()).toEqual([{ path: library, reference: false }]);
     const inLibrary = path.join(library, 'a.jpg');

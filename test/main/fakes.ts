@@ -54,12 +54,24 @@ export function fakeRoots(initial: RootRef[]): RootRegistry {
   return { get: () => value, keep, list: async () => value.map((r) => ({ ...r, files: null })) };
 }
 
-/** Dialogs and shell that answer at once (a dialog's answer can be set per test). */
-export function fakeDesktop(picked: { files?: string[]; folder?: string | null } = {}): Pick<HandlerDeps, 'dialogs' | 'shell'> & { shown: string[] } {
+/** What the fake dialogs answer next; a test may change it between calls, as a user picks something else. */
+export interface Picks {
+  files?: string[];
+  folder?: string | null;
+  save?: string | null;
+}
+
+/** Dialogs and shell that answer at once (a dialog's answer can be set per test, and changed through `picked`). */
+export function fakeDesktop(picked: Picks = {}): Pick<HandlerDeps, 'dialogs' | 'shell'> & { shown: string[]; picked: Picks } {
   const shown: string[] = [];
   return {
-    dialogs: { openFiles: async () => picked.files ?? [], openFolder: async () => picked.folder ?? null },
+    dialogs: {
+      openFiles: async () => picked.files ?? [],
+      openFolder: async () => picked.folder ?? null,
+      saveFile: async () => picked.save ?? null,
+    },
     shell: { showItemInFolder: (file) => void shown.push(file) },
     shown,
+    picked,
   };
 }

@@ -1,11 +1,12 @@
-// The thumbnail protocol's gate and maker on real files in a temp folder: only photos under the roots, no
-// traversal (plain, encoded or through a symlink), and a real sharp thumbnail cached on disk.
+// The thumbnail protocol's gate on real files in a temp folder: only photos under the roots, no traversal (plain,
+// encoded or through a symlink); behind it the engine's real thumbnail maker, cached on disk.
 import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { thumbUrl } from '../../electron/shared/contract.js';
+import { makeThumbnail } from '../../electron/engine/library/thumbnails.js';
 import { resolveMediaRequest } from '../../electron/main/media/mediaPath.js';
 import { mediaRequestHandler } from '../../electron/main/media/protocol.js';
 import { appRequestHandler } from '../../electron/main/appProtocol.js';
@@ -50,6 +51,7 @@ describe('media path check', () => {
     ['a non-photo file', () => thumbUrl(path.join(root, 'notes.txt')), 403, /not a photo/],
     ['a relative path', () => raw(encodeURIComponent('library/sub/x.jpg')), 400, /absolute/],
     ['a NUL byte', () => raw(encodeURIComponent(`${photo}\0.jpg`)), 400, /NUL/],
+    ['a missing file outside the roots (no existence oracle: as refused as an existing one)', () => thumbUrl(path.join(outside, 'missing.jpg')), 403, /outside/],
     ['broken percent-encoding', () => raw('%E0%A4%A'), 400, /percent/],
     ['an unknown size', () => thumbUrl(photo).replace('size=256', 'size=4096'), 400, /size/],
     ['another media kind', () => thumbUrl(photo).replace('//thumb/', '//original/'), 404, /unknown media kind/],
@@ -71,7 +73,7 @@ describe('media path check', () => {
 describe('thumbnails', () => {
   it('answers with a WebP no larger than asked, cached on disk, and refuses traversal with a status', async () => {
     const cacheDir = path.join(tmp, 'thumbs');
-    const handle = mediaRequestHandler({ roots: () => [root], granted: () => new Set(), cacheDir });
+    const handle = mediaRequestHandler({ roots: () => [root], granted: () => new Set(), thumbnail: (file, size) => makeThumbnail(file, size, cacheDir) });
     const res = await handle(new Request(thumbUrl(photo, 128)));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/webp');
@@ -88,7 +90,8 @@ describe('thumbnails', () => {
   it('answers a corrupt photo with 415, not a crash', async () => {
     const broken = path.join(root, 'broken.jpg');
     await writeFile(broken, Buffer.from([0xff, 0xd8, 0xff, 0x00, 1, 2, 3]));
-    const handle = mediaRequestHandler({ roots: () => [root], granted: () => new Set(), cacheDir: path.join(tmp, 'thumbs') });
+    const cacheDir = path.join(tmp, 'thumbs');
+    const handle = mediaRequestHandler({ roots: () => [root], granted: () => new Set(), thumbnail: (file, size) => makeThumbnail(file, size, cacheDir) });
     const res = await handle(new Request(thumbUrl(broken)));
     expect(res.status).toBe(415);
   });

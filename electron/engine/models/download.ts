@@ -10,6 +10,7 @@ import { hubModelDir } from './paths.js';
 import {
   findModel,
   loadRegistry,
+  pinnedDtypes,
   recommendedDtype,
   registryFile,
   type Registry,
@@ -30,6 +31,11 @@ export interface DownloadModelParams {
   offline?: boolean;
   /** Download again even when a verified copy is installed. */
   force?: boolean;
+  /**
+   * `--trust-server-hash`: install a file the registry pins no sha256 for, checked only against the hub's own
+   * X-Linked-Etag. Off by default (such a file is refused); when used, the manifest records it per file.
+   */
+  trustServerHash?: boolean;
   registry?: Registry;
   /** Extra attempts per file after a dropped connection (each resumes). */
   retries?: number;
@@ -75,6 +81,7 @@ export async function downloadModel(
     return resultOf(target, false, existing?.revision ?? null, 0);
   }
   if (params.offline ?? isOfflineEnv(env)) throw offlineError(target, existing, params.model);
+  if (!target.onnx.sha256 && !params.trustServerHash) throw unpinnedError(target, params.model);
 
   const fetched = await fetchModelFiles(target, hubEndpoint(env), params, { signal, onProgress });
   // Keep other dtypes already installed from the same commit; anything else in the folder is not referenced.
@@ -87,8 +94,28 @@ export async function downloadModel(
 async function downloadTarget(params: DownloadModelParams): Promise<DownloadTarget> {
   const registry = params.registry ?? (await loadRegistry());
   const model = findModel(registry, params.model);
-  const dtype = params.dtype ?? recommendedDtype('cpu');
+  const dtype = params.dtype ?? defaultDtype(model);
   return { model, dtype, onnx: registryFile(model, dtype), dir: hubModelDir(params.dataDir, model.repo, model.revision) };
+}
+
+/** q8 (small and fast on CPU) when the registry pins it, else the first dtype it does pin, so a plain download can be checked. */
+function defaultDtype(model: RegistryModel): ModelDtype {
+  const recommended = recommendedDtype('cpu');
+  const pinned = pinnedDtypes(model);
+  return pinned.includes(recommended) ? recommended : (pinned[0] ?? recommended);
+}
+
+/** Fail closed: a file whose content nothing we hold can vouch for is not installed unless the user says so. */
+function unpinnedError(target: DownloadTarget, asked: string): LookalikeError {
+  const { model, dtype, onnx } = target;
+  const pinned = pinnedDtypes(model);
+  return new LookalikeError(
+    'forbidden',
+    `refused: the model registry (resources/models.json) lacks a pinned sha256 for ${model.id} ${onnx.path} (${dtype}), ` +
+      'so the download could not be checked against anything but the server\'s own hash. ' +
+      (pinned.length ? `Pinned dtypes of this model: ${pinned.join(', ')}. ` : '') +
+      `To accept the server's hash anyway, run \`lookalike models download ${asked} --dtype ${dtype} --trust-server-hash\` (the model's manifest records it).`,
+  );
 }
 
 /** The folder's manifest; null when there is none or it is damaged (the download rewrites it). */
@@ -142,12 +169,13 @@ async function fetchModelFiles(
         dest: path.join(dir, ...rel.split('/')),
         label: rel,
         registrySha256: rel === onnx.path ? onnx.sha256 : null,
+        registryBytes: rel === onnx.path ? onnx.bytes : null,
         retries: params.retries,
         retryDelayMs: params.retryDelayMs,
       },
       opts,
     );
-    files[rel] = { size: got.size, sha256: got.sha256 };
+    files[rel] = { size: got.size, sha256: got.sha256, verifiedBy: rel !== onnx.path ? 'git-blob' : onnx.sha256 ? 'registry-pin' : 'server-hash-trusted' };
     bytesFetched += got.size;
     if (got.meta.commit && !commit) {
       commit = got.meta.commit;

@@ -33,6 +33,8 @@ export interface DownloadFileParams {
   label: string;
   /** sha256 pinned by the registry, checked in addition to the hub's etag. */
   registrySha256?: string | null;
+  /** Exact size pinned by the registry, checked like the sha256. */
+  registryBytes?: number | null;
   /** Extra attempts after a dropped connection or a 5xx (each resumes where the last stopped). Default 3. */
   retries?: number;
   retryDelayMs?: number;
@@ -187,6 +189,7 @@ async function verifyOrDiscard(files: PartFiles, got: ReceivedContent): Promise<
       expectedSize: got.expectedSize,
       etag: got.meta.etag,
       registrySha256: got.params.registrySha256 ?? null,
+      registryBytes: got.params.registryBytes ?? null,
     });
   } catch (err) {
     await discardPart(files);

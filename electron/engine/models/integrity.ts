@@ -70,6 +70,8 @@ export interface VerifyInput {
   etag: string | null;
   /** sha256 the registry pins, when known. */
   registrySha256: string | null;
+  /** Exact size the registry pins, when known. */
+  registryBytes?: number | null;
 }
 
 /** Throws a LookalikeError (`failed`) unless size and content match everything we were told. */
@@ -82,6 +84,9 @@ export function verifyDownloadedContent(v: VerifyInput): void {
   }
   if (isGitSha1(v.etag) && v.gitSha1 !== null && v.gitSha1 !== v.etag.toLowerCase()) {
     throw integrityError(`${v.file}: git blob sha1 ${v.gitSha1} does not match the hub's ${v.etag.toLowerCase()}`);
+  }
+  if (v.registryBytes && v.size !== v.registryBytes) {
+    throw integrityError(`${v.file}: received ${v.size} bytes, the registry pins ${v.registryBytes}`);
   }
   if (v.registrySha256 && v.sha256 !== v.registrySha256) {
     throw integrityError(`${v.file}: sha256 ${v.sha256} does not match the registry's ${v.registrySha256}`);

@@ -10,7 +10,16 @@ import { LookalikeError } from '../errors.js';
 import type { ModelDtype } from '../types.js';
 import { MANIFEST_FILE } from './paths.js';
 
-const fileEntrySchema = z.object({ size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+const fileEntrySchema = z.object({
+  size: z.number().int().nonnegative(),
+  /** Checked against the file at every engine start; a mismatch refuses to load the model. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /**
+   * What vouched for a downloaded file: the registry's pinned sha256; the user's `--trust-server-hash` (only the
+   * hub's own X-Linked-Etag); or a small config file's git blob sha1 at the pinned commit. Absent for imports.
+   */
+  verifiedBy: z.enum(['registry-pin', 'server-hash-trusted', 'git-blob']).optional(),
+});
 
 const manifestSchema = z.object({
   schema: z.literal(1),

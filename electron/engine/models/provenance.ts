@@ -8,7 +8,7 @@ import { modelDtypes } from '../../shared/values.js';
 import { LookalikeError } from '../errors.js';
 import type { ModelDtype, ModelProvenance, ProcessorConfig } from '../types.js';
 import { sha256File } from './integrity.js';
-import { checkManifestFiles, manifestDtypes, readManifest } from './manifest.js';
+import { checkManifestFiles, manifestDtypes, readManifest, type ModelManifest } from './manifest.js';
 import { ONNX_FILE_CANDIDATES, pickDefaultDtype } from './registry.js';
 
 export interface ProvenanceOptions {
@@ -61,6 +61,7 @@ export async function readModelProvenance(modelDir: string, opts: ProvenanceOpti
     const rel = manifest.dtypes[dtype];
     const entry = rel ? manifest.files[rel] : undefined;
     if (!rel || !entry) throw new LookalikeError('invalid-request', `${manifest.id} has no ${dtype} file installed in ${dir}`);
+    await verifyAgainstManifest(dir, manifest, rel);
     return {
       id: manifest.id,
       revision: manifest.revision,
@@ -71,6 +72,37 @@ export async function readModelProvenance(modelDir: string, opts: ProvenanceOpti
     };
   }
   return unmanagedProvenance(dir, opts);
+}
+
+/** sha256 of a file, once per process and file version (size, mtime and inode: a file replaced in place is hashed again). */
+async function cachedSha256(file: string): Promise<string> {
+  const info = await stat(file);
+  const key = `${file}\0${info.size}\0${info.mtimeMs}\0${info.ino}`;
+  let sha = hashCache.get(key);
+  if (!sha) {
+    sha = await sha256File(file);
+    hashCache.set(key, sha);
+  }
+  return sha;
+}
+
+/**
+ * Load-time check of a managed folder: the ONNX file about to be loaded and the config files hash to what the
+ * manifest pinned when they were installed. Sizes alone (checkManifestFiles) miss a file edited in place.
+ */
+async function verifyAgainstManifest(dir: string, manifest: ModelManifest, onnxRel: string): Promise<void> {
+  const onnxFiles = new Set(Object.values(manifest.dtypes));
+  for (const [rel, entry] of Object.entries(manifest.files)) {
+    if (onnxFiles.has(rel) && rel !== onnxRel) continue;
+    const actual = await cachedSha256(path.join(dir, rel));
+    if (actual !== entry.sha256) {
+      throw new LookalikeError(
+        'invalid-request',
+        `model folder ${dir} is damaged: ${rel} has sha256 ${actual}, but its manifest pins ${entry.sha256}; ` +
+          `it changed after it was installed. Remove the model (\`lookalike models remove ${manifest.id}\`) and download or import it again`,
+      );
+    }
+  }
 }
 
 async function unmanagedProvenance(dir: string, opts: ProvenanceOptions): Promise<ModelProvenance> {
@@ -89,14 +121,7 @@ async function unmanagedProvenance(dir: string, opts: ProvenanceOptions): Promis
   if (!onnx) {
     throw new LookalikeError('invalid-request', `no ${dtype} ONNX file (${ONNX_FILE_CANDIDATES[dtype].join(' or ')}) in ${dir}`);
   }
-  const info = await stat(onnx.file);
-  // Keyed by size and mtime so a file replaced in place is hashed again.
-  const key = `${onnx.file}\0${info.size}\0${info.mtimeMs}`;
-  let sha = hashCache.get(key);
-  if (!sha) {
-    sha = await sha256File(onnx.file);
-    hashCache.set(key, sha);
-  }
+  const sha = await cachedSha256(onnx.file);
   return {
     id: await folderModelId(dir),
     revision: null,

@@ -24,6 +24,9 @@ const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 is 64 lower-case 
 const registryFileSchema = z.object({
   path: z.string().regex(/^onnx\/[A-Za-z0-9._-]+\.onnx$/),
   approxBytes: z.number().int().positive(),
+  /** The exact size, where a hub page states it (an LFS pointer's `size`); null when only a rounded one was found. */
+  bytes: z.number().int().positive().nullable(),
+  /** null: no pin was found, and the downloader refuses the file unless the user trusts the server's hash. */
   sha256: sha256Hex.nullable(),
 });
 
@@ -31,7 +34,8 @@ const registryModelSchema = z.object({
   id: z.string().min(1),
   aliases: z.array(z.string().min(1)).default([]),
   repo: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/),
-  revision: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
+  // A full commit, never a branch: a branch moves, and with it what the pins describe.
+  revision: z.string().regex(/^[0-9a-f]{40}$/, 'revision must be a full 40-hex commit'),
   modelType: z.string(),
   output: z.enum(['pooler_output', 'image_embeds', 'last_hidden_state']),
   hiddenShape: z.array(z.number().int().positive()),
@@ -121,6 +125,11 @@ export function recommendedDtype(device: 'cpu' | 'gpu'): ModelDtype {
  */
 export function pickDefaultDtype(dtypes: readonly ModelDtype[]): ModelDtype {
   return (['fp32', 'q8', 'fp16'] as const).find((d) => dtypes.includes(d)) ?? 'fp32';
+}
+
+/** The dtypes whose file the registry pins a sha256 for, in the order a default download prefers them. */
+export function pinnedDtypes(model: RegistryModel): ModelDtype[] {
+  return (['q8', 'fp16', 'fp32'] as const).filter((d) => model.files[d]?.sha256);
 }
 
 export function isModelDtype(value: string): value is ModelDtype {

@@ -38,14 +38,24 @@ const FORMAT_NAMES: Record<RasterFormat, string> = {
 /** A photo we cannot read or refuse to decode: that file failed, nothing is wrong with the app. */
 const decodeError = (message: string, cause?: unknown): LookalikeError => new LookalikeError('failed', message, { cause });
 
-export async function decodeImage(input: string | Buffer, opts: DecodeOptions = {}): Promise<DecodedImage> {
-  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const bytes = typeof input === 'string' ? await readImageFile(input) : input;
+/** What the gate learnt from a file's bytes before any pixel is decoded. */
+export interface ProbedImage {
+  format: RasterFormat;
+  /** The format's display name, for messages. */
+  name: string;
+  meta: Metadata;
+}
+
+/**
+ * The one gate in front of every decoder (scans, compare, thumbnails): the first bytes must be a known raster
+ * format (never SVG or anything unknown, whatever the file is called), and the header's size within maxPixels.
+ * Only the header is parsed here.
+ */
+export async function probeImage(bytes: Buffer, maxPixels: number = DEFAULT_MAX_PIXELS): Promise<ProbedImage> {
   const sniffed = sniffFormat(bytes.subarray(0, SNIFF_BYTES));
   if (sniffed.kind === 'refused') throw decodeError(sniffed.reason);
   const format = sniffed.format;
   const name = FORMAT_NAMES[format];
-
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -57,6 +67,13 @@ export async function decodeImage(input: string | Buffer, opts: DecodeOptions = 
     const limit = maxPixels % 1_000_000 === 0 ? `${maxPixels / 1_000_000} MP` : `${maxPixels} pixel`;
     throw decodeError(`image too large: ${meta.width}×${meta.height} exceeds the ${limit} limit`);
   }
+  return { format, name, meta };
+}
+
+export async function decodeImage(input: string | Buffer, opts: DecodeOptions = {}): Promise<DecodedImage> {
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const bytes = typeof input === 'string' ? await readImageFile(input) : input;
+  const { format, name, meta } = await probeImage(bytes, maxPixels);
 
   // libvips drops the EXIF orientation of HEIF/AVIF: their container (irot/imir) already says how to turn.
   const orientation = format === 'heic' || format === 'avif' ? 1 : validOrientation(meta.orientation);
@@ -97,7 +114,8 @@ async function decodeWithSharp(bytes: Buffer, meta: Metadata, name: string, maxP
   return { data: rgb, width: info.width, height: info.height };
 }
 
-async function readImageFile(path: string): Promise<Buffer> {
+/** A photo file's bytes, refusing what is no regular file or too big to be a photo, with the reason in words. */
+export async function readImageFile(path: string): Promise<Buffer> {
   try {
     // stat before open: opening a FIFO for reading would block until a writer appears.
     const info = await stat(path);
@@ -133,7 +151,7 @@ function asUint16(data: Buffer): Uint16Array {
   return new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2);
 }
 
-function vipsMessage(error: unknown): string {
+export function vipsMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   // libvips prefixes loader names ("VipsJpeg: ") and repeats lines; keep the first useful line.
   const line = text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? 'decode failed';

@@ -6,16 +6,13 @@ import { messageOf } from '../lib/errors.js';
 import { isTextFeatureFormat } from '../lib/optionLabels.js';
 import { JobState } from './job.svelte.js';
 
-type ExportClient = Pick<Client, 'exportFeatures' | 'exportResults' | 'cancelJob' | 'pickFolder'>;
+type ExportClient = Pick<Client, 'exportFeatures' | 'exportResults' | 'cancelJob' | 'pickFolder' | 'pickSaveFile'>;
 
-/** Joins a chosen folder and a file name with the folder's own separator. */
-export function joinPath(folder: string, name: string): string {
-  const sep = folder.includes('\\') && !folder.includes('/') ? '\\' : '/';
-  return folder.endsWith(sep) ? folder + name : folder + sep + name;
-}
-
+/**
+ * Every export asks where to write in main's save dialog (the file names here are what it proposes): main writes
+ * only to a file its dialog returned, and replaces an existing one only when the user confirmed it there.
+ */
 export class ExportState {
-  folder = $state<string | null>(null);
   /** Files and folders to embed; null = every file in the catalog. */
   inputs = $state.raw<string[] | null>(null);
   featureName = $state('features.npy');
@@ -40,25 +37,14 @@ export class ExportState {
     if (isTextFeatureFormat(format)) this.pooled = true; // text formats hold pooled rows only
   }
 
-  /** Asks where to write the exports. */
-  async chooseFolder(): Promise<void> {
-    const path = await this.#pickFolder('Export to folder');
-    if (path) this.folder = path;
-  }
-
   /** Asks for the folder whose photos to embed (instead of the whole catalog). */
   async chooseInputs(): Promise<void> {
-    const path = await this.#pickFolder('Export the features of this folder');
-    if (path) this.inputs = [path];
-  }
-
-  async #pickFolder(title: string): Promise<string | null> {
     this.error = null;
     try {
-      return (await this.#client.pickFolder({ title })).path;
+      const { path } = await this.#client.pickFolder({ title: 'Export the features of this folder', purpose: 'export-source' });
+      if (path) this.inputs = [path];
     } catch (err) {
       this.error = messageOf(err);
-      return null;
     }
   }
 
@@ -68,10 +54,18 @@ export class ExportState {
   }
 
   async exportFeatures(): Promise<void> {
-    if (this.folder === null || this.job.active) return;
+    if (this.job.active) return;
+    this.error = null;
+    let out: string | null;
+    try {
+      out = (await this.#client.pickSaveFile({ title: 'Export features', defaultName: this.featureName, format: this.format })).path;
+    } catch (err) {
+      this.error = messageOf(err);
+      return;
+    }
+    if (out === null) return;
     this.job.starting();
     try {
-      const out = joinPath(this.folder, this.featureName);
       const { jobId } = await this.#client.exportFeatures({
         out,
         format: this.format,
@@ -90,11 +84,11 @@ export class ExportState {
   }
 
   async exportResults(threshold: number): Promise<void> {
-    if (this.folder === null) return;
     this.error = null;
     this.resultsSummary = null;
     try {
-      const out = joinPath(this.folder, this.resultsName);
+      const { path: out } = await this.#client.pickSaveFile({ title: 'Export duplicate groups', defaultName: this.resultsName, format: this.resultsFormat });
+      if (out === null) return;
       this.resultsSummary = await this.#client.exportResults({ format: this.resultsFormat, out, threshold });
     } catch (err) {
       this.error = messageOf(err);

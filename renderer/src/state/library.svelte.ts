@@ -26,17 +26,14 @@ export class LibraryState {
     });
   }
 
-  /** Asks the user for a folder and adds it (a reference folder is compared against, never changed). */
+  /**
+   * Asks the user for a folder and adds it (a reference folder is compared against, never changed). Main accepts
+   * only a folder its dialog returned for this purpose, so there is no way to add a typed path.
+   */
   async addFolder(reference: boolean): Promise<void> {
     await this.#attempt(async () => {
-      const { path } = await this.#client.pickFolder({ title: reference ? 'Add a reference folder' : 'Add a folder' });
+      const { path } = await this.#client.pickFolder({ title: reference ? 'Add a reference folder' : 'Add a folder', purpose: 'folder-to-add' });
       if (path) this.roots = await this.#client.addRoot({ path, reference });
-    });
-  }
-
-  async addRoot(path: string, reference: boolean): Promise<void> {
-    await this.#attempt(async () => {
-      this.roots = await this.#client.addRoot({ path, reference });
     });
   }
 

@@ -15,7 +15,8 @@ import { FakeHub, sha256, type FakeRepo } from './fakeHub.js';
 const COMMIT = 'a'.repeat(40);
 const REPO = 'test-org/tiny-vit';
 
-function registryFor(revision = 'main'): Registry {
+/** The tiny model as a registry entry; its ONNX file pinned to the served bytes unless `pin` says otherwise. */
+function registryFor(revision = 'main', pin: { sha256?: string | null; bytes?: number | null } = {}): Registry {
   const model: RegistryModel = {
     id: REPO,
     aliases: ['tiny'],
@@ -28,7 +29,14 @@ function registryFor(revision = 'main'): Registry {
     license: 'mit',
     description: 'generated test model',
     configFiles: ['config.json', 'preprocessor_config.json'],
-    files: { fp32: { path: 'onnx/model.onnx', approxBytes: 1, sha256: null } },
+    files: {
+      fp32: {
+        path: 'onnx/model.onnx',
+        approxBytes: 1,
+        bytes: pin.bytes === undefined ? onnxBytes().length : pin.bytes,
+        sha256: pin.sha256 === undefined ? sha256(onnxBytes()) : pin.sha256,
+      },
+    },
     verified: {},
   };
   return { defaultId: REPO, models: [model] };
@@ -84,7 +92,8 @@ describe('downloadModel', () => {
 
     const manifest = await readManifest(result.dir);
     expect(manifest?.revision).toBe(COMMIT);
-    expect(manifest?.files['onnx/model.onnx']).toEqual({ size: onnxBytes().length, sha256: sha256(onnxBytes()) });
+    expect(manifest?.files['onnx/model.onnx']).toEqual({ size: onnxBytes().length, sha256: sha256(onnxBytes()), verifiedBy: 'registry-pin' });
+    expect(manifest?.files['config.json']?.verifiedBy).toBe('git-blob');
     expect(await readSelected(dataDir)).toEqual({ id: REPO, dtype: 'fp32' });
     expect((await resolveSelectedModel(dataDir, {})).dir).toBe(result.dir);
 
