@@ -126,6 +126,15 @@ export class EmbeddingStore {
     }
   }
 
+  /** How many vectors live() would stream (so a loader can size one buffer up front). */
+  countLive(modelKey: string): number {
+    const r = this.db.prepare(`
+      SELECT COUNT(*) AS n FROM embeddings e
+      WHERE e.model_key = ? AND EXISTS (SELECT 1 FROM files f WHERE f.content_hash = e.content_hash AND f.status = 'ok')`)
+      .get(modelKey) as { n: number };
+    return r.n;
+  }
+
   countsByModel(): { modelKey: string; count: number }[] {
     return (this.db.prepare('SELECT model_key, COUNT(*) AS n FROM embeddings GROUP BY model_key ORDER BY model_key').all() as
       { model_key: string; n: number }[]).map((r) => ({ modelKey: r.model_key, count: r.n }));

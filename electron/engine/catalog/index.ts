@@ -12,6 +12,7 @@
  *   catalog.journal      JournalStore         file operations: pending -> done | undone | failed, JSON payload
  *   catalog.settings     SettingsStore        key/value
  *   catalog.scans        ScanStore            scan runs, heartbeat, interrupted-scan detection
+ *   catalog.calibrations CalibrationStore     per-model duplicate calibration: state, result, measured edits
  *   catalog.transaction(fn)                   fn inside BEGIN IMMEDIATE … COMMIT (nested calls use savepoints)
  *   catalog.optimize()                        PRAGMA optimize: fresh planner statistics where SQLite sees a need
  *   catalog.close()
@@ -22,6 +23,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { CalibrationStore } from './calibrations.js';
 import { EmbeddingStore } from './embeddings.js';
 import { FileStore } from './files.js';
 import { JournalStore } from './journal.js';
@@ -54,6 +56,7 @@ export class Catalog {
   readonly journal: JournalStore;
   readonly settings: SettingsStore;
   readonly scans: ScanStore;
+  readonly calibrations: CalibrationStore;
   private depth = 0;
 
   private constructor(
@@ -69,6 +72,7 @@ export class Catalog {
     this.journal = new JournalStore(db);
     this.settings = new SettingsStore(db);
     this.scans = new ScanStore(db);
+    this.calibrations = new CalibrationStore(db);
   }
 
   /** Opens (creating the folder and file if needed) and migrates to the current schema. `:memory:` works too. */
@@ -82,7 +86,8 @@ export class Catalog {
     try {
       if (!options.readOnly) {
         // WAL: readers (the UI) never block the scanner's writes; NORMAL sync is crash-safe in WAL mode
-        // (a power cut may lose the last commits, never corrupt the file).
+        // (a power cut may lose the last commits, never corrupt the file). The journal's writes alone run at
+        // FULL (journal.ts): a record of a moved file must survive the power cut.
         db.exec('PRAGMA journal_mode = WAL');
         db.exec('PRAGMA synchronous = NORMAL');
         migrate(db);
@@ -140,3 +145,5 @@ export type { NeighborList, RootRecord } from './review.js';
 export { ScanStore, HEARTBEAT_MS } from './scans.js';
 export type { ScanRecord, ScanState } from './scans.js';
 export { SettingsStore } from './settings.js';
+export { CalibrationStore } from './calibrations.js';
+export type { CalibrationRecord, EditCosine } from './calibrations.js';

@@ -1,6 +1,6 @@
 // State the duplicate finder keeps: which roots are reference copies, which pairs a person said are not
 // duplicates, and stored top-k neighbour lists.
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { LookalikeError } from '../errors.js';
 import { blobToFloat32, blobToUint32, float32ToBlob, uint32ToBlob } from './blobs.js';
 
@@ -83,19 +83,24 @@ export interface NeighborList {
 }
 
 export class NeighborStore {
-  constructor(private readonly db: DatabaseSync) {}
+  // Prepared once: a full store writes a list per photo, a million statements compiled each time added minutes.
+  private readonly putStmt: StatementSync;
+  private readonly getStmt: StatementSync;
+
+  constructor(private readonly db: DatabaseSync) {
+    this.putStmt = db.prepare(`INSERT INTO neighbors (content_hash, model_key, ids, scores, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (content_hash, model_key) DO UPDATE SET ids = excluded.ids, scores = excluded.scores,
+                created_at = excluded.created_at`);
+    this.getStmt = db.prepare('SELECT ids, scores FROM neighbors WHERE content_hash = ? AND model_key = ?');
+  }
 
   put(contentHash: string, modelKey: string, list: NeighborList, now = Date.now()): void {
     if (list.ids.length !== list.scores.length) throw new Error('neighbour ids and scores differ in length');
-    this.db
-      .prepare(`INSERT INTO neighbors (content_hash, model_key, ids, scores, created_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (content_hash, model_key) DO UPDATE SET ids = excluded.ids, scores = excluded.scores,
-                created_at = excluded.created_at`)
-      .run(contentHash, modelKey, uint32ToBlob(list.ids), float32ToBlob(list.scores), now);
+    this.putStmt.run(contentHash, modelKey, uint32ToBlob(list.ids), float32ToBlob(list.scores), now);
   }
 
   get(contentHash: string, modelKey: string): NeighborList | null {
-    const r = this.db.prepare('SELECT ids, scores FROM neighbors WHERE content_hash = ? AND model_key = ?').get(contentHash, modelKey) as
+    const r = this.getStmt.get(contentHash, modelKey) as
       | { ids: Uint8Array; scores: Uint8Array }
       | undefined;
     return r ? { ids: blobToUint32(r.ids), scores: blobToFloat32(r.scores) } : null;

@@ -4,7 +4,7 @@ import picomatch from 'picomatch';
 import type { Catalog } from '../catalog/index.js';
 import type { FileRecord } from '../catalog/files.js';
 import { LookalikeError } from '../errors.js';
-import { packEmbeddings, type LibraryEmbeddings } from '../similarity/embeddingMatrix.js';
+import { HalfMatrixBuilder, type LibraryEmbeddings } from '../similarity/embeddingMatrix.js';
 import { DEFAULT_KEEP_POLICY, type KeepPolicy } from '../similarity/keepBest.js';
 import type { ReportableFile } from '../similarity/report.js';
 import type { Settings } from './settings.js';
@@ -68,16 +68,24 @@ export function chooseModelKey(catalog: Catalog, requested?: string | null, pref
   return best.modelKey;
 }
 
+/**
+ * One model's live vectors, streamed straight into half precision: never a float32 copy of the whole library
+ * (1M × 768 would be 3 GB, plus as much again as per-row arrays before packing).
+ */
 export function loadEmbeddings(catalog: Catalog, modelKey: string): LibraryEmbeddings {
-  const ids: number[] = [];
-  const vectors: Float32Array[] = [];
+  const dim = catalog.embeddings.model(modelKey)?.dim ?? 0;
+  const rows = catalog.embeddings.countLive(modelKey);
+  const builder = new HalfMatrixBuilder(rows, dim);
+  const ids = new Uint32Array(rows);
   const rowOfHash = new Map<string, number>();
   for (const e of catalog.embeddings.live(modelKey)) {
-    rowOfHash.set(e.contentHash, vectors.length);
-    ids.push(e.id);
-    vectors.push(e.vector);
+    if (rowOfHash.size === rows) break;
+    const row = builder.push(e.vector);
+    rowOfHash.set(e.contentHash, row);
+    ids[row] = e.id;
   }
-  return { modelKey, matrix: packEmbeddings(vectors), embeddingIds: Uint32Array.from(ids), rowOfHash };
+  const matrix = builder.finish();
+  return { modelKey, matrix, embeddingIds: matrix.rows === rows ? ids : ids.slice(0, matrix.rows), rowOfHash };
 }
 
 export function keepPolicy(catalog: Catalog, settings: Pick<Settings, 'keepRules' | 'preferFolders'>): KeepPolicy {

@@ -2,7 +2,7 @@
 // Why hand-written: it is the hot loop for small and medium libraries, it must be exact (the reference the
 // approximate index is checked against), and it exploits symmetry (each pair computed once, fed to both rows).
 // Blocks of BLOCK rows keep both operands in L2 while a 1×4 micro-kernel reuses each loaded value four times.
-import type { EmbeddingMatrix } from './embeddingMatrix.js';
+import { dotQuery, toFloat32Matrix, type VectorMatrix } from './embeddingMatrix.js';
 import { emptyGraph, type NeighborGraph } from './neighborGraph.js';
 
 const BLOCK = 64;
@@ -158,8 +158,8 @@ function blockPair(kernel: Kernel, bi: number, iEnd: number, bj: number, jEnd: n
 }
 
 /** Every row's k most similar other rows, exactly. O(n² · dim / 2). */
-export function exactTopK(m: EmbeddingMatrix, opts: TopKOptions): NeighborGraph {
-  const { rows, dim, data } = m;
+export function exactTopK(matrix: VectorMatrix, opts: TopKOptions): NeighborGraph {
+  const { rows, dim, data } = toFloat32Matrix(matrix);
   const k = Math.max(1, Math.min(opts.k, Math.max(1, rows - 1)));
   const kernel: Kernel = { g: emptyGraph(rows, k), data, dim, floor: opts.floor ?? -Infinity };
   for (let bi = 0; bi < rows; bi += BLOCK) {
@@ -172,14 +172,15 @@ export function exactTopK(m: EmbeddingMatrix, opts: TopKOptions): NeighborGraph 
 }
 
 /** Top-k rows of `m` for one outside query vector (unit length), best first. */
-export function exactQuery(m: EmbeddingMatrix, query: Float32Array, k: number): { id: number; sim: number }[] {
+export function exactQuery(m: VectorMatrix, query: Float32Array, k: number): { id: number; sim: number }[] {
   if (query.length !== m.dim) throw new Error(`query has ${query.length} values, the catalog's vectors have ${m.dim}`);
+  // A bounded heap (one graph row) rather than a sorted array of every row: a million-row library stays flat.
+  const want = Math.max(0, Math.min(k, m.rows));
+  if (want === 0) return [];
+  const g = emptyGraph(1, want);
+  for (let r = 0; r < m.rows; r++) offerNeighbor(g, 0, r, dotQuery(m, query, r));
+  sortNeighbors(g);
   const out: { id: number; sim: number }[] = [];
-  for (let r = 0; r < m.rows; r++) {
-    const b = r * m.dim;
-    let s = 0;
-    for (let d = 0; d < m.dim; d++) s += query[d]! * m.data[b + d]!;
-    out.push({ id: r, sim: s });
-  }
-  return out.sort((x, y) => y.sim - x.sim || x.id - y.id).slice(0, Math.max(0, k));
+  for (let t = 0; t < g.counts[0]!; t++) out.push({ id: g.ids[t]!, sim: g.sims[t]! });
+  return out;
 }

@@ -1,11 +1,11 @@
 // Top-k look-alikes of one image (a catalog file or an outside one) over the catalog's vectors. Exact search:
 // one pass over n × dim floats takes tens of milliseconds even at 100k images, so no index is needed.
 import { normalized } from '../vectors.js';
-import type { EmbeddingMatrix } from './embeddingMatrix.js';
+import type { VectorMatrix } from './embeddingMatrix.js';
 import { exactQuery } from './exactTopK.js';
 import type { Tier } from './grouping.js';
 import type { HashedFile } from './hashClasses.js';
-import { cosineToScore, tierCutoffs } from './threshold.js';
+import { cosineToScore, tierCutoffs, type ScoreScale } from './threshold.js';
 
 export interface SearchQuery {
   vector: Float32Array;
@@ -24,22 +24,25 @@ export interface SearchHit {
 }
 
 export function searchByExample<F extends HashedFile>(
-  matrix: EmbeddingMatrix,
+  matrix: VectorMatrix,
   rowOfHash: ReadonlyMap<string, number>,
   files: readonly F[],
   query: SearchQuery,
-  opts: { top: number; threshold: number },
+  opts: { top: number; threshold: number; scale?: ScoreScale },
 ): SearchHit[] {
   if (matrix.rows === 0) return [];
+  // Ask for extra rows: several files may share one vector and the query itself is dropped.
+  const nearest = exactQuery(matrix, normalized(query.vector), opts.top + 8);
+  // Only the files of those rows are looked up: a million-file library is walked once, not indexed.
+  const wanted = new Set(nearest.map((n) => n.id));
   const filesOfRow = new Map<number, F[]>();
   for (const f of files) {
     const row = rowOfHash.get(f.contentHash);
-    if (row !== undefined) filesOfRow.set(row, [...(filesOfRow.get(row) ?? []), f]);
+    if (row !== undefined && wanted.has(row)) filesOfRow.set(row, [...(filesOfRow.get(row) ?? []), f]);
   }
-  const cut = tierCutoffs(opts.threshold);
+  const cut = tierCutoffs(opts.threshold, opts.scale);
   const hits: SearchHit[] = [];
-  // Ask for extra rows: several files may share one vector and the query itself is dropped.
-  for (const { id, sim } of exactQuery(matrix, normalized(query.vector), opts.top + 8)) {
+  for (const { id, sim } of nearest) {
     for (const f of filesOfRow.get(id) ?? []) {
       if (f.path === query.path) continue;
       const tier: Tier | null =
@@ -48,7 +51,7 @@ export function searchByExample<F extends HashedFile>(
         : sim >= cut.near ? 'near-duplicate'
         : sim >= cut.similar ? 'similar'
         : null;
-      hits.push({ path: f.path, cosine: sim, score: tier === 'exact' || tier === 'same-pixels' ? 100 : cosineToScore(sim), tier });
+      hits.push({ path: f.path, cosine: sim, score: tier === 'exact' || tier === 'same-pixels' ? 100 : cosineToScore(sim, opts.scale), tier });
     }
     if (hits.length >= opts.top) break;
   }

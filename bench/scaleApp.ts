@@ -1,0 +1,49 @@
+// The app's path at scale, run as its own process by bench/scale.ts (so its peak RSS is its own): the engine
+// process's API over the Library (openLibrary + createEngineApi, as electron/engineProcess does), timing the first
+// page of groups after open, a regroup at another threshold, one resolve and its undo, and a search by example.
+import { openLibrary } from '../electron/engine/library/index.js';
+import { createEngineApi } from '../electron/engineProcess/api.js';
+
+const PAGE = 50;
+
+async function main(): Promise<void> {
+  const [dataDir, realList, moveTo] = process.argv.slice(2);
+  const real = new Set((realList ?? '').split('\n').filter(Boolean));
+  const out: Record<string, number | string> = {};
+  let t = performance.now();
+  const library = await openLibrary({ dataDir: dataDir!, appVersion: 'bench' });
+  const api = createEngineApi(library);
+  const first = await api.getGroups({ threshold: 93, offset: 0, limit: PAGE });
+  out['firstPageMs'] = Math.round(performance.now() - t);
+  out['groups'] = first.totals.groups;
+  t = performance.now();
+  await api.getGroups({ threshold: 90, offset: 0, limit: PAGE });
+  out['regroupMs'] = Math.round(performance.now() - t);
+  t = performance.now();
+  await api.getGroups({ threshold: 93, offset: 0, limit: PAGE });
+  out['regroupBackMs'] = Math.round(performance.now() - t);
+  // A group of real files (the seed made them the biggest pictures, so they lead the list).
+  const group = first.groups.find((g) => g.members.every((m) => real.has(m.path)));
+  if (group) {
+    t = performance.now();
+    const target = group.members.find((m) => m.path !== group.keep)!.path;
+    const done = await api.resolveGroup({ keep: group.keep, targets: [target], action: 'move', dest: moveTo! });
+    out['resolveMs'] = Math.round(performance.now() - t);
+    const t2 = performance.now();
+    await api.undo({ actionId: done.actionId! });
+    out['undoMs'] = Math.round(performance.now() - t2);
+    out['resolveUndoMs'] = Math.round(performance.now() - t);
+    out['resolved'] = `${done.done.length} done, ${done.failed.length} failed${done.failed[0] ? `: ${done.failed[0].error}` : ''}`;
+  } else out['resolved'] = 'no real group on the first page';
+  const example = first.groups[0]?.members[0]?.path;
+  if (example) {
+    t = performance.now();
+    await api.search({ path: example, top: 10 });
+    out['searchMs'] = Math.round(performance.now() - t);
+  }
+  await library.close();
+  out['peakRssMB'] = Math.round(process.resourceUsage().maxRSS / 1024);
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+await main();
