@@ -1,9 +1,9 @@
-// Writes a generated ViT model folder: node dist/scripts/generate-model.js --preset base --out DIR [--seed N]
+// Writes a generated model folder: node dist/scripts/generate-model.js --preset tiny|base|descriptor --out DIR [--seed N]
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { DEFAULT_SEED, generateVitModel, isVitPreset } from './model-generator/generate.js';
 
-const USAGE = 'usage: generate-model --preset tiny|base --out DIR [--seed N]';
+const USAGE = 'usage: generate-model --preset tiny|base|descriptor --out DIR [--seed N]';
 
 async function main(): Promise<number> {
   let values;

@@ -1,8 +1,9 @@
 // The options every library command shares, and how they open the Library: one data folder (`--data-dir`,
 // LOOKALIKE_DATA_DIR, or the platform's app data folder), `--db` for another catalog, and the engine's options.
 import { deviceChoices, modelDtypes, type DeviceChoice, type ModelDtype } from '../shared/values.js';
-import { openLibrary, type EngineOptions, type Library } from '../engine/library/index.js';
+import { isLookalikeError, LookalikeError, openLibrary, type EngineOptions, type Library } from '../engine/library/index.js';
 import { usageError, type CliIO } from './command.js';
+import { SCAN_JOURNAL_ENV } from './supervisor.js';
 
 export const libraryParseOptions = {
   'data-dir': { type: 'string' },
@@ -66,6 +67,7 @@ export function openCliLibrary(args: LibraryArgs, io: CliIO): Promise<Library> {
     env: io.env,
     engine: engineOverrides(args, io),
     modelKey: args['model-key'] ?? null,
+    scanJournal: io.env[SCAN_JOURNAL_ENV] || null,
     log: (line) => io.stderr.write(`lookalike: ${line}\n`),
   });
 }
@@ -77,5 +79,15 @@ export async function withLibrary<T>(args: LibraryArgs, io: CliIO, body: (librar
     return await body(library);
   } finally {
     await library.close();
+  }
+}
+
+/** An export onto an existing file is refused by the library; the CLI says how to replace it. */
+export async function withForceHint<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (isLookalikeError(err, 'conflict')) throw new LookalikeError('conflict', `${err.message} (pass --force to replace it)`, { cause: err });
+    throw err;
   }
 }

@@ -9,6 +9,8 @@ const commands: Record<string, () => Promise<{ command: CliCommand }>> = {
   status: () => import('./commands/status.js'),
   dupes: () => import('./commands/dupes.js'),
   resolve: () => import('./commands/resolve.js'),
+  calibrate: () => import('./commands/calibrate.js'),
+  evaluate: () => import('./commands/evaluate.js'),
   undo: () => import('./commands/undo.js'),
   search: () => import('./commands/search.js'),
   compare: () => import('./commands/compare.js'),

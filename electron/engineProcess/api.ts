@@ -11,7 +11,8 @@ export function createEngineApi(library: Library): EngineApi {
     listRoots: async () => library.listRoots(),
     addRoot: (req) => library.addRoot(req),
     removeRoot: (req) => library.removeRoot(req),
-    startScan: async (req) => ({ jobId: library.startJob('scan', async (control) => toScanSummary(await library.scan({ roots: req?.roots }, control))) }),
+    // The first scan with a model calibrates it afterwards (a job of its own, so the scan's result is not held up).
+    startScan: async (req) => ({ jobId: library.startJob('scan', async (control) => toScanSummary(await library.scan({ roots: req?.roots }, control).then((s) => (library.calibrateIfNew(), s)))) }),
     pauseJob: async ({ jobId }) => ({ ok: jobs.pause(jobId) }),
     resumeJob: async ({ jobId }) => ({ ok: await jobs.resume(jobId) }),
     cancelJob: async ({ jobId }) => ({ ok: jobs.cancel(jobId) }),
@@ -26,6 +27,8 @@ export function createEngineApi(library: Library): EngineApi {
     },
     resolveAll: (req) => resolution.resolveAll(req),
     search: (req) => library.search(req),
+    startCalibration: async (req) => ({ jobId: library.startJob('calibrate', (control) => library.calibrate({ sample: req?.sample }, control)) }),
+    getCalibration: async () => library.getCalibration(),
     exportFeatures: async (req) => ({ jobId: library.startJob('exportFeatures', async (control) => exportSummary(await library.exportFeatures(req, control))) }),
     exportResults: (req) => library.exportResults(req),
     listModels: () => models.list(),
@@ -38,6 +41,8 @@ export function createEngineApi(library: Library): EngineApi {
     },
     getSettings: async () => library.settings.get(),
     setSettings: (change) => library.setSettings(change),
+    // main's media protocol only (methods.ts internalEngineMethods), after its path checks.
+    thumbnail: ({ path, size }) => library.thumbnail(path, size),
   };
 }
 

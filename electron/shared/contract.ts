@@ -10,11 +10,11 @@
 import type { z } from 'zod';
 import type { Settings } from '../engine/library/settings.js';
 import type {
-  ActionResult, CompareResult, ExportResultsSummary, FailedFile, GroupsResult, JobDone, JobInfo, JobProgressView, JobStarted, ModelInfo,
+  ActionResult, CalibrationFigures, CompareResult, ExportResultsSummary, FailedFile, GroupsResult, JobDone, JobInfo, JobProgressView, JobStarted, ModelInfo,
   NotDuplicateResult, Ok, PickedFiles, PickedFolder, ResolveAllSummary, Root, SearchResult, Status, UndoResult,
 } from '../engine/library/types.js';
-import type { ApiEventName, ApiMethod, EngineMethod } from './methods.js';
-import type { ErrorCode, JobKind } from './values.js';
+import type { ApiEventName, ApiMethod, ContractEngineMethod, InternalEngineMethod } from './methods.js';
+import type { ErrorCode, JobKind, ThumbSize } from './values.js';
 import { appSchemas } from './contract/app.js';
 import { compareSchemas } from './contract/compare.js';
 import { exportSchemas } from './contract/export.js';
@@ -48,11 +48,18 @@ void methodListMatchesSchemas;
 // ---------------------------------------------------------------------------------------------------------------
 // Responses: the library facade's own types (engine/library/types.ts), so the engine returns the contract.
 
+/** A save dialog's answer: the file (null when cancelled), and whether the user confirmed replacing it. */
+export interface PickedSaveFile {
+  path: string | null;
+  overwrite: boolean;
+}
+
 export interface ApiResponses {
   getStatus: Status;
   compare: CompareResult;
   pickFiles: PickedFiles;
   pickFolder: PickedFolder;
+  pickSaveFile: PickedSaveFile;
   listRoots: Root[];
   addRoot: Root[];
   removeRoot: Root[];
@@ -68,6 +75,8 @@ export interface ApiResponses {
   undo: UndoResult;
   resolveAll: ResolveAllSummary;
   search: SearchResult;
+  startCalibration: JobStarted;
+  getCalibration: CalibrationFigures | null;
   exportFeatures: JobStarted;
   exportResults: ExportResultsSummary;
   listModels: ModelInfo[];
@@ -90,8 +99,23 @@ export type ApiResponse<K extends ApiMethod> = Api[K]['res'];
 
 /** What main implements: every method, taking the parsed request. A missing method fails to compile. */
 export type Handlers = { [K in ApiMethod]: (req: ParsedRequest<K>) => Promise<ApiResponse<K>> };
-/** What the engine process implements: every method but the few only Electron's main process can serve. */
-export type EngineApi = Pick<Handlers, EngineMethod>;
+/** A thumbnail's bytes (engine/library/thumbnails.ts), structured-clone data. */
+export interface ThumbnailBytes {
+  data: Uint8Array;
+  contentType: 'image/webp';
+  cached: boolean;
+}
+
+/** Engine methods main calls for itself (methods.ts internalEngineMethods), never the renderer. */
+export interface InternalEngineApi {
+  /** A WebP thumbnail of a file main's media protocol has already checked it may show. */
+  thumbnail(req: { path: string; size: ThumbSize }): Promise<ThumbnailBytes>;
+}
+const internalListMatches: Same<InternalEngineMethod, keyof InternalEngineApi> = true;
+void internalListMatches;
+
+/** What the engine process implements: every method but the few only Electron's main process can serve, and main's own. */
+export type EngineApi = Pick<Handlers, ContractEngineMethod> & InternalEngineApi;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Events (main → renderer).

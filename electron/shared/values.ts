@@ -40,11 +40,18 @@ export type FeatureDtype = (typeof featureDtypes)[number];
 export const resultFormats = ['csv', 'json'] as const;
 export type ResultFormat = (typeof resultFormats)[number];
 
+/**
+ * What a folder dialog is for. Main records the answer as a capability of that kind, and a path the renderer
+ * sends back is accepted only where its kind fits (addRoot: a folder to add; a move: a move destination; …).
+ */
+export const folderPurposes = ['folder-to-add', 'move-destination', 'model-folder', 'export-source', 'prefer-folder'] as const;
+export type FolderPurpose = (typeof folderPurposes)[number];
+
 export const themes = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof themes)[number];
 
 /** Every long job the engine runs; each has the one job model below. */
-export const jobKinds = ['scan', 'exportFeatures', 'downloadModel'] as const;
+export const jobKinds = ['scan', 'exportFeatures', 'downloadModel', 'calibrate'] as const;
 export type JobKind = (typeof jobKinds)[number];
 /** The one job state model: queued → running ⇄ paused → done | failed | cancelled. */
 export const jobStates = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;

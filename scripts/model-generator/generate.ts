@@ -6,10 +6,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeOnnxModel } from './onnx/model-writer.js';
 import type { VitArchitecture, VitGraph } from './onnx/vit-graph.js';
 import { buildVitGraph, parameterCount, tokenCount } from './onnx/vit-graph.js';
+import { buildDescriptorGraph } from './onnx/descriptor-graph.js';
 
 export type { VitArchitecture } from './onnx/vit-graph.js';
 
-export type VitPreset = 'tiny' | 'base';
+/** `tiny` and `base` are random-weight ViTs (fidelity, parity, speed); `descriptor` sees (grouping, review, calibration). */
+export type VitPreset = 'tiny' | 'base' | 'descriptor';
 
 const COMMON = { imageSize: 224, patchSize: 16, numChannels: 3, layerNormEps: 1e-12 } as const;
 
@@ -18,7 +20,14 @@ export const VIT_PRESETS: Readonly<Record<VitPreset, VitArchitecture>> = {
   tiny: { ...COMMON, hiddenSize: 64, numLayers: 2, numHeads: 4, intermediateSize: 128 },
   /** ViT-B/16's shapes (~86M parameters), for benchmarks. */
   base: { ...COMMON, hiddenSize: 768, numLayers: 12, numHeads: 12, intermediateSize: 3072 },
+  /** No encoder layers: a fixed colour-and-gradient descriptor behind ViT's I/O (onnx/descriptor-graph.ts). */
+  descriptor: { ...COMMON, hiddenSize: 384, numLayers: 0, numHeads: 6, intermediateSize: 1536 },
 };
+
+function buildGraph(preset: VitPreset, seed: number): VitGraph {
+  const arch = VIT_PRESETS[preset];
+  return preset === 'descriptor' ? buildDescriptorGraph(arch, seed) : buildVitGraph(arch);
+}
 
 export const DEFAULT_SEED = 0;
 /**
@@ -60,8 +69,8 @@ export interface GeneratedModelInfo {
 }
 
 /** sha256 of a preset's graph and weight specs: a cache made from another graph is stale. */
-export function graphFingerprint(preset: VitPreset): string {
-  return fingerprintOf(buildVitGraph(VIT_PRESETS[preset]));
+export function graphFingerprint(preset: VitPreset, seed = DEFAULT_SEED): string {
+  return fingerprintOf(buildGraph(preset, seed));
 }
 
 function fingerprintOf({ graph, initializers }: VitGraph): string {
@@ -120,11 +129,11 @@ function hfPreprocessorConfig(arch: VitArchitecture): Record<string, unknown> {
 export async function generateVitModel(outDir: string, opts: GenerateVitOptions): Promise<GeneratedModelInfo> {
   const started = performance.now();
   const { preset, seed = DEFAULT_SEED } = opts;
-  if (!isVitPreset(preset)) throw new Error(`unknown preset "${String(preset)}" (expected tiny or base)`);
+  if (!isVitPreset(preset)) throw new Error(`unknown preset "${String(preset)}" (expected tiny, base or descriptor)`);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`seed must be a non-negative integer, got ${seed}`);
   const architecture = VIT_PRESETS[preset];
-  const id = `generated/vit-${preset}-seed-${seed}`;
-  const vit = buildVitGraph(architecture);
+  const id = preset === 'descriptor' ? `generated/descriptor-seed-${seed}` : `generated/vit-${preset}-seed-${seed}`;
+  const vit = buildGraph(preset, seed);
 
   const parent = dirname(outDir);
   await mkdir(parent, { recursive: true });

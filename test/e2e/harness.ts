@@ -19,7 +19,7 @@ import { openRootRegistry } from '../../electron/main/roots.js';
 import { defaultSettings, settingsSchema, trashWithPackage } from '../../electron/engine/library/index.js';
 import type { Settings } from '../../electron/shared/contract.js';
 import { TEST_BUILD_DIR } from '../main/bundle.js';
-import { tinyModelDir } from '../helpers/models.js';
+import { descriptorModelDir } from '../helpers/models.js';
 import { repoRoot } from '../helpers/photos.js';
 import { installBridge, mediaUrlFromRequest } from './bridge.js';
 
@@ -41,8 +41,8 @@ export interface Harness {
   page: Page;
   handlers: Handlers;
   host: EngineHost;
-  /** What the next file/folder dialog returns. */
-  dialogs: { files: string[]; folder: string | null };
+  /** What the next file/folder/save dialog returns. */
+  dialogs: { files: string[]; folder: string | null; save: string | null };
   calls: { method: string; ms: number; ok: boolean }[];
   screenshot(name: string): Promise<void>;
   close(): Promise<void>;
@@ -125,7 +125,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const [, entryFile, modelDir] = await Promise.all([
     buildRenderer(outDir),
     bundleEngineProcess(),
-    tinyModelDir(),
+    // The model that sees: the review shows groups a person would agree with (README, Models).
+    descriptorModelDir(),
   ]);
   // The settings live in the data folder and the engine reads them when it opens the Library: written first, so
   // the model loads on the CPU with one thread from the start (as a user's saved choice would).
@@ -143,17 +144,18 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   // The library folders live in the catalog (<dataDir>/catalog.db), as in the app.
   const roots = await openRootRegistry(host.api);
   const grants = new Set<string>(opts.grant ?? []);
-  const dialogs: Harness['dialogs'] = { files: [], folder: null };
+  const dialogs: Harness['dialogs'] = { files: [], folder: null, save: null };
   const realHandlers = createHandlers({
     host,
     roots,
     grants,
     shell: { showItemInFolder: () => undefined },
-    dialogs: { openFiles: async () => dialogs.files, openFolder: async () => dialogs.folder },
+    dialogs: { openFiles: async () => dialogs.files, openFolder: async () => dialogs.folder, saveFile: async () => dialogs.save },
   });
   const handlers: Handlers = { ...realHandlers, ...opts.overrides };
 
-  const media = mediaRequestHandler({ roots: () => roots.get().map((r) => r.path), granted: () => grants, cacheDir: path.join(dataDir, 'thumbnails') });
+  // As in the app: main's path checks, then the engine process makes the thumbnail (cached in <dataDir>/thumbnails).
+  const media = mediaRequestHandler({ roots: () => roots.get().map((r) => r.path), granted: () => grants, thumbnail: (file, size) => host.api.thumbnail({ path: file, size }) });
   const { server, origin } = await serve(outDir, media);
   const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 }, colorScheme: 'light' });

@@ -23,14 +23,14 @@ async function readManifest(dir: string): Promise<GeneratorManifest | null> {
   }
 }
 
-const isCurrent = (manifest: GeneratorManifest | null, preset: VitPreset): boolean =>
-  manifest?.generatorVersion === GENERATOR_VERSION && manifest.graphFingerprint === graphFingerprint(preset);
+const isCurrent = (manifest: GeneratorManifest | null, preset: VitPreset, seed: number): boolean =>
+  manifest?.generatorVersion === GENERATOR_VERSION && manifest.graphFingerprint === graphFingerprint(preset, seed);
 
 /** The folder of a generated model (config.json, preprocessor_config.json, onnx/model.onnx). */
 export async function cachedModelDir(preset: VitPreset, seed = DEFAULT_SEED): Promise<string> {
   const dir = join(MODEL_CACHE_DIR, `${preset}-${seed}`);
   const manifest = await readManifest(dir);
-  if (isCurrent(manifest, preset)) return dir;
+  if (isCurrent(manifest, preset, seed)) return dir;
   if (manifest) {
     // Made by another generator version or graph: move it aside first so no reader ever sees a half-deleted folder.
     const stale = `${dir}.stale-${process.pid}-${Date.now()}`;
@@ -39,10 +39,12 @@ export async function cachedModelDir(preset: VitPreset, seed = DEFAULT_SEED): Pr
   try {
     await generateVitModel(dir, { preset, seed });
   } catch (error) {
-    if (!isCurrent(await readManifest(dir), preset)) throw error;
+    if (!isCurrent(await readManifest(dir), preset, seed)) throw error;
   }
   return dir;
 }
 
 export const tinyModelDir = (seed = DEFAULT_SEED): Promise<string> => cachedModelDir('tiny', seed);
 export const baseModelDir = (seed = DEFAULT_SEED): Promise<string> => cachedModelDir('base', seed);
+/** The model that sees (a fixed colour-and-gradient descriptor): for grouping, review, calibration and screenshots. */
+export const descriptorModelDir = (seed = DEFAULT_SEED): Promise<string> => cachedModelDir('descriptor', seed);

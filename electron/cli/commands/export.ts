@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { featureDtypes, formatBytes, type FeatureDtype } from '../../shared/values.js';
 import { formatFromPath, Library, type ExportResult } from '../../engine/library/index.js';
 import { ExitCode, usageError, type CliCommand, type CliIO } from '../command.js';
-import { libraryParseOptions, withLibrary } from '../libraryOptions.js';
+import { libraryParseOptions, withForceHint, withLibrary } from '../libraryOptions.js';
 import { progressBar } from '../progressBar.js';
 
 // `--dtype` here is the exported array's dtype (as numpy names it); the model's own dtype is `--model-dtype`.
@@ -18,6 +18,7 @@ function parse(argv: string[]) {
       ...libraryOptions,
       'model-dtype': modelDtypeOption,
       out: { type: 'string', short: 'o' },
+      force: { type: 'boolean' },
       dtype: { type: 'string' },
       'no-pool': { type: 'boolean' },
       root: { type: 'string' },
@@ -35,7 +36,7 @@ function parse(argv: string[]) {
   if (positionals.length === 0 && values.db === undefined && values['data-dir'] === undefined && values.root === undefined) {
     throw usageError('export needs files or folders, or the library (--db FILE, --data-dir DIR or --root DIR)');
   }
-  return { values, positionals, out: values.out, dtype, format, pooled: !values['no-pool'] };
+  return { values, positionals, out: values.out, dtype, format, pooled: !values['no-pool'], overwrite: values.force ?? false };
 }
 
 function printResult(result: ExportResult, dtype: FeatureDtype, json: boolean, io: CliIO): void {
@@ -55,19 +56,19 @@ export const command: CliCommand = {
   summary: 'Write feature vectors to .npy, .safetensors, .csv or .jsonl, with a provenance manifest',
   usage:
     'lookalike export [--db FILE | --data-dir DIR] [--root DIR] [<files or folders…>] --out FILE.{npy,safetensors,csv,jsonl} ' +
-    '[--no-pool] [--dtype float32|float16] [--model DIR] [--model-dtype fp32|fp16|q8] [--device D] [--json]',
+    '[--force] [--no-pool] [--dtype float32|float16] [--model DIR] [--model-dtype fp32|fp16|q8] [--device D] [--json]',
   async run(argv, io) {
-    const { values, positionals, out, dtype, format, pooled } = parse(argv);
+    const { values, positionals, out, dtype, format, pooled, overwrite } = parse(argv);
     const bar = progressBar(io.stderr);
     try {
       return await withLibrary({ ...values, dtype: values['model-dtype'] }, io, async (library) => {
         if (positionals.length === 0) library.requireCatalog();
-        const req = { inputs: positionals.length > 0 ? positionals : undefined, out, format, dtype, pooled, root: values.root ?? null };
+        const req = { inputs: positionals.length > 0 ? positionals : undefined, out, format, dtype, pooled, root: values.root ?? null, overwrite };
         const onPlan = (p: { shape: number[]; estimatedBytes: number }) =>
           io.stderr.write(`lookalike: exporting ${p.shape.join('×')} ${dtype} to ${out} (about ${formatBytes(p.estimatedBytes)})\n`);
         let result: ExportResult;
         try {
-          result = await library.exportFeatures(req, { ...Library.control(io.signal, (p) => bar.update(p)), onPlan });
+          result = await withForceHint(library.exportFeatures(req, { ...Library.control(io.signal, (p) => bar.update(p)), onPlan }));
         } catch (err) {
           if (!io.signal.aborted) throw err;
           io.stderr.write('lookalike: export cancelled, nothing written\n');

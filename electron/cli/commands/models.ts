@@ -25,7 +25,7 @@ function badArguments(message: string): Error {
 }
 
 const usage = `lookalike models list [--json]
-lookalike models download <id> [--dtype fp32|q8|fp16] [--force] [--offline]
+lookalike models download <id> [--dtype fp32|q8|fp16] [--force] [--offline] [--trust-server-hash]
 lookalike models import <dir> [--name NAME] [--replace] [--image PHOTO]
 lookalike models use <id> [--dtype fp32|q8|fp16]
 lookalike models remove <id>
@@ -34,7 +34,9 @@ Options for every subcommand:
   --data-dir DIR   the data folder (default: LOOKALIKE_DATA_DIR, else the app's: ~/.local/share/lookalike on Linux)
 
 <id> is a registry id or alias (\`default\`, \`dinov2-small\`, \`clip-vit-b32\`, …) or imported/<name>.
---dtype defaults to q8: the quantised file, about 4x smaller and faster on CPU; fp32 is full precision.
+--dtype defaults to q8 (the quantised file, about 4x smaller and faster on CPU) when the registry pins its sha256,
+else the model's first pinned dtype; fp32 is full precision. A file the registry pins no sha256 for is refused:
+--trust-server-hash installs it checked only against the hub's own hash, and its manifest records that.
 Downloads resume where they stopped; HF_ENDPOINT picks a mirror, HF_HUB_OFFLINE=1 uses only what is installed.`;
 
 const options = {
@@ -43,6 +45,7 @@ const options = {
   json: { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
   offline: { type: 'boolean', default: false },
+  'trust-server-hash': { type: 'boolean', default: false },
   name: { type: 'string' },
   replace: { type: 'boolean', default: false },
   image: { type: 'string' },
@@ -131,7 +134,7 @@ async function run(argv: string[], io: CliIO): Promise<ExitCode> {
       const progress = progressPrinter(io);
       try {
         const result = await downloadModel(
-          { dataDir, model: id, dtype, env: io.env, force: values.force, offline: values.offline || undefined },
+          { dataDir, model: id, dtype, env: io.env, force: values.force, offline: values.offline || undefined, trustServerHash: values['trust-server-hash'] },
           { signal: io.signal, onProgress: progress.onProgress },
         );
         progress.done();

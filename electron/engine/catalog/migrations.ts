@@ -144,6 +144,34 @@ export const migrations: readonly Migration[] = [
       DROP INDEX files_content_hash;
     `,
   },
+  {
+    // Version 5 is another change that lands separately; until it does this slot keeps the numbering, so the
+    // calibration tables below are version 6 in every catalog. Replace this entry with that migration.
+    name: 'reserved for migration 5',
+    sql: '',
+  },
+  {
+    name: 'per-model duplicate calibration',
+    sql: `
+      -- One calibration per model: state running (resumable: params names the sampled contents) or done (result
+      -- holds the chosen cosines and the figures behind them, see library/calibration.ts).
+      CREATE TABLE calibrations (
+        model_key   TEXT    PRIMARY KEY REFERENCES models (key) ON DELETE CASCADE,
+        state       TEXT    NOT NULL CHECK (state IN ('running', 'done')),
+        params      TEXT    NOT NULL CHECK (json_valid(params)),
+        result      TEXT    CHECK (result IS NULL OR json_valid(result)),
+        updated_at  INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      -- Cosine of each sampled photo to each of its synthetic edits, written per photo so a stopped run resumes.
+      CREATE TABLE calibration_edits (
+        model_key     TEXT NOT NULL REFERENCES calibrations (model_key) ON DELETE CASCADE,
+        content_hash  TEXT NOT NULL,
+        edit          TEXT NOT NULL,
+        cosine        REAL NOT NULL,
+        PRIMARY KEY (model_key, content_hash, edit)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {

@@ -3,11 +3,12 @@
 // (and are marked missing in the catalog, so the next session agrees); undo puts them back with every field
 // they had, so a restored EXIF-rotated copy rejoins its original. Only files under the library's folders group.
 import type { Catalog } from '../catalog/index.js';
+import { dotRows } from '../similarity/embeddingMatrix.js';
 import { createGrouper, type Grouper } from '../similarity/grouping.js';
 import { isUnder } from '../similarity/keepBest.js';
 import { loadOrFindNeighbors, type NeighborLoad } from '../similarity/neighborCache.js';
 import { buildReport, type DuplicateReport } from '../similarity/report.js';
-import { assertThreshold } from '../similarity/threshold.js';
+import { assertThreshold, LINEAR_SCALE, STORED_SCORE_FLOOR, thresholdToCosine, type ScoreScale } from '../similarity/threshold.js';
 import type { Tier } from '../../shared/values.js';
 import { chooseModelKey, exclusionTest, keepPolicy, loadEmbeddings, loadLibraryFiles, toLibraryFile, type LibraryEmbeddings, type LibraryFile } from './catalogView.js';
 import type { Settings } from './settings.js';
@@ -17,6 +18,8 @@ export interface LoadedLibrary {
   files: LibraryFile[];
   embeddings: LibraryEmbeddings;
   neighbors: NeighborLoad;
+  /** The 0–100 scale of the grouped model (its calibration, else the uncalibrated line). */
+  scale: ScoreScale;
 }
 
 export interface GroupingRequest {
@@ -39,12 +42,17 @@ export interface GroupIndexDeps {
   preferredModelKey(): string | null;
   /** `--model-key`: group exactly these vectors. */
   requestedModelKey?: string | null;
+  /** A model's calibrated scale, when it has one. */
+  scaleFor?(modelKey: string): ScoreScale;
   signal?: AbortSignal;
 }
 
 export class GroupIndex {
   #loaded: LoadedLibrary | null = null;
-  #grouper: { grouper: Grouper<LibraryFile>; files: LibraryFile[] } | null = null;
+  #grouper: { grouper: Grouper<LibraryFile>; files: LibraryFile[]; fileOf: Map<string, LibraryFile> } | null = null;
+
+  /** The threshold of the latest report: what a caller's choice of one group was made at. */
+  lastThreshold: number | null = null;
 
   constructor(private readonly deps: GroupIndexDeps) {}
 
@@ -102,8 +110,11 @@ export class GroupIndex {
     const key = chooseModelKey(catalog, this.deps.requestedModelKey, this.deps.preferredModelKey());
     const embeddings = loadEmbeddings(catalog, key);
     const signal = this.deps.signal;
-    const neighbors = loadOrFindNeighbors(catalog, embeddings, signal ? { signal } : {});
-    this.#loaded = { files: loadLibraryFiles(catalog), embeddings, neighbors };
+    const scale = this.deps.scaleFor?.(key) ?? LINEAR_SCALE;
+    // The lists keep what the lowest score on this model's scale needs (a calibrated scale moves that cosine).
+    const floor = scale === LINEAR_SCALE ? {} : { floor: thresholdToCosine(STORED_SCORE_FLOOR, scale) };
+    const neighbors = loadOrFindNeighbors(catalog, embeddings, { ...(signal ? { signal } : {}), ...floor });
+    this.#loaded = { files: loadLibraryFiles(catalog), embeddings, neighbors, scale };
     return this.#loaded;
   }
 
@@ -118,16 +129,22 @@ export class GroupIndex {
   /** The duplicate report at a threshold, or null before the first scan. */
   report(req: GroupingRequest): LibraryReport | null {
     assertThreshold(req.threshold);
+    this.lastThreshold = req.threshold;
     const loaded = this.load();
     if (!loaded) return null;
-    const { grouper, files } = (this.#grouper ??= this.#createGrouper(loaded));
+    const { grouper, fileOf } = (this.#grouper ??= this.#createGrouper(loaded));
     const tiers = req.tiers ?? null;
     const includeSimilar = (req.includeSimilar ?? true) && (tiers === null || tiers.includes('similar'));
     const settings = this.deps.settings();
-    const groups = grouper.group({ threshold: req.threshold, includeSimilar });
+    const groups = grouper.group({ threshold: req.threshold, includeSimilar, scale: loaded.scale });
     const report = buildReport(groups, req.threshold, keepPolicy(this.deps.catalog(), settings), exclusionTest(settings.excludeGlobs));
     if (tiers !== null) report.groups = report.groups.filter((g) => tiers.includes(g.tier));
-    return { report, fileOf: new Map(files.map((f) => [f.path, f])) };
+    return { report, fileOf };
+  }
+
+  /** The scale scores are given on: the loaded model's (the uncalibrated line before the first scan). */
+  scale(): ScoreScale {
+    return this.load()?.scale ?? LINEAR_SCALE;
   }
 
   /** Cosine of two files' vectors (1 for identical content or pixels; NaN when either has no vector). */
@@ -137,13 +154,10 @@ export class GroupIndex {
     const ra = lib?.rowOfHash.get(a.contentHash);
     const rb = lib?.rowOfHash.get(b.contentHash);
     if (!lib || ra === undefined || rb === undefined) return Number.NaN;
-    const { data, dim } = lib.matrix;
-    let dot = 0;
-    for (let d = 0; d < dim; d++) dot += data[ra * dim + d]! * data[rb * dim + d]!;
-    return dot;
+    return dotRows(lib.matrix, ra, rb);
   }
 
-  #createGrouper(loaded: LoadedLibrary): { grouper: Grouper<LibraryFile>; files: LibraryFile[] } {
+  #createGrouper(loaded: LoadedLibrary): { grouper: Grouper<LibraryFile>; files: LibraryFile[]; fileOf: Map<string, LibraryFile> } {
     const files = this.filesInLibrary();
     const notDuplicate = [...this.deps.catalog().notDuplicates.allPairs()].map((key) => key.split('|') as [string, string]);
     const grouper = createGrouper({
@@ -154,6 +168,7 @@ export class GroupIndex {
       // Representatives: the biggest picture, so the group grows from the best copy.
       quality: (f) => (f.width ?? 0) * (f.height ?? 0),
     });
-    return { grouper, files };
+    // Built once per grouping state, not per report: a regroup of a million files should not rebuild it.
+    return { grouper, files, fileOf: new Map(files.map((f) => [f.path, f])) };
   }
 }

@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto';
 import { actionTargets, type ReportGroup } from '../similarity/report.js';
 import { cosineToScore } from '../similarity/threshold.js';
 import type { LibraryFile } from './catalogView.js';
-import type { GroupIndex } from './groupIndex.js';
+import type { GroupIndex, LibraryReport } from './groupIndex.js';
 import { matchToKeeper, type MatchFacts } from './matchToKeeper.js';
-import type { DuplicateGroup, GroupMember } from './types.js';
+import type { DuplicateGroup, GroupMember, GroupsResult } from './types.js';
 
 type ReportMember = ReportGroup['members'][number];
 
@@ -21,7 +21,7 @@ function scoreToKeeper(index: GroupIndex, m: ReportMember, file: LibraryFile | u
   if (m.isKeeper) return 100;
   const cosine = !file || !keeper ? Number.NaN : index.cosine(file, keeper);
   if (Number.isNaN(cosine)) return m.score;
-  return cosine >= 1 ? 100 : cosineToScore(cosine);
+  return cosine >= 1 ? 100 : cosineToScore(cosine, index.scale());
 }
 
 function memberView(index: GroupIndex, group: ReportGroup, m: ReportMember, fileOf: ReadonlyMap<string, LibraryFile>, thumb: (path: string) => string): GroupMember {
@@ -58,4 +58,28 @@ export function toGroupView(index: GroupIndex, group: ReportGroup, fileOf: Reado
     members,
     reclaimableBytes: members.filter((m) => targets.has(m.path)).reduce((sum, m) => sum + m.bytes, 0),
   };
+}
+
+/** Every group's view, one at a time: `dupes --json` writes each as it is made, so no list of views is ever held. */
+export function* groupViews(index: GroupIndex, grouped: LibraryReport | null, thumb: (path: string) => string): Generator<DuplicateGroup> {
+  if (!grouped) return;
+  for (const g of grouped.report.groups) yield toGroupView(index, g, grouped.fileOf, thumb);
+}
+
+/**
+ * One page of views and the totals of all groups. The totals come from the report (member sizes), so a page of
+ * 100 groups of a million-photo library builds 100 views, not every one.
+ */
+export function groupsPage(index: GroupIndex, grouped: LibraryReport | null, threshold: number, page: { offset?: number | undefined; limit?: number | undefined }, thumb: (path: string) => string): GroupsResult {
+  const all = grouped?.report.groups ?? [];
+  const totals = { groups: all.length, files: 0, reclaimableBytes: 0 };
+  for (const g of all) {
+    totals.files += g.members.length;
+    for (const m of actionTargets(g)) totals.reclaimableBytes += grouped!.fileOf.get(m.path)?.size ?? 0;
+  }
+  const offset = Math.max(0, page.offset ?? 0);
+  const end = page.limit === undefined ? all.length : Math.min(all.length, offset + page.limit);
+  const groups: DuplicateGroup[] = [];
+  for (let i = offset; i < end; i++) groups.push(toGroupView(index, all[i]!, grouped!.fileOf, thumb));
+  return { threshold, groups, totals };
 }

@@ -4,7 +4,7 @@ export { Library, openLibrary, type LibraryEvent, type LibraryOptions } from './
 export { adoptLegacyData, dataPaths, resolveDataDir, DATA_DIR_ENV, type DataPaths } from './dataDir.js';
 export { defaultSettings, settingsSchema, absolutePath, thresholdSchema, type Settings } from './settings.js';
 export { openJsonStore, type JsonStore } from './jsonStore.js';
-export { groupToJson, groupsToCsv, groupsToJson, type GroupJson, type GroupsJson } from './exportResults.js';
+export { groupToJson, groupsToCsv, groupsToJson, writeResultsFile, type GroupJson, type GroupsJson } from './exportResults.js';
 export type { JobControl, JobEvent } from './jobs.js';
 export type { CatalogStatus, ScanView } from './catalogStatus.js';
 export { toScanSummary, type ScanOutcome, type ScanRequest } from './scanning.js';
@@ -15,6 +15,7 @@ export { LookalikeError, asLookalikeError, exitCodeOf, fromErrorPayload, isLooka
 export type { TrashFn } from '../resolve/actions.js';
 export { trashWithPackage } from '../resolve/systemTrash.js';
 export { expandImageInputs } from '../scan/expandInputs.js';
+export { fileTimeoutMs, overdueCalls, readJournal, settleDeath, FILE_TIMEOUT_ENV, type Death, type Settled } from '../scan/index.js';
 export { cosineSimilarity } from '../vectors.js';
 export { formatFromPath } from '../export/formats.js';
 export type { Engine } from '../engine.js';

@@ -3,28 +3,32 @@
 // library fact a front end shows (groups and their scores, keeper reasons, match labels, reclaimable bytes, undo
 // batches). Front ends parse arguments or validate requests, call this, and print or forward the answer.
 import { existsSync } from 'node:fs';
-import { realpath, writeFile } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { Catalog, modelKey } from '../catalog/index.js';
 import type { Engine } from '../engine.js';
 import { LookalikeError } from '../errors.js';
 import { trashWithPackage } from '../resolve/systemTrash.js';
 import type { TrashFn } from '../resolve/actions.js';
 import { ContentHasher } from '../scan/hash.js';
-import { thumbUrl, type JobKind, type ResultFormat } from '../../shared/values.js';
-import { groupsToCsv, groupsToJson } from './exportResults.js';
+import { thumbUrl, type JobKind, type ResultFormat, type ThumbSize } from '../../shared/values.js';
+import { groupsToCsv, groupsToJson, writeResultsFile } from './exportResults.js';
 import { exportLibraryFeatures, type ExportResult, type FeatureExportRequest } from './featureExport.js';
-import { canonicalFolder, listFailed, listRoots, runScan, type ScanOutcome, type ScanRequest } from './scanning.js';
+import { canonicalFolder, listFailed, listRoots, normaliseRoots, runScan, type ScanOutcome, type ScanRequest } from './scanning.js';
 import { comparePhotos, searchLibrary } from './searching.js';
 import { readCatalogStatus, type CatalogStatus } from './catalogStatus.js';
+import { calibrationOf, runCalibration, scaleOf, type CalibrationFigures } from './calibration.js';
+import { evaluateGroups, readTruth, type Evaluation } from './calibrationEvaluate.js';
+import { chooseModelKey } from './catalogView.js';
 import { dataPaths, resolveDataDir, type DataPaths } from './dataDir.js';
 import { GroupIndex, type GroupingRequest } from './groupIndex.js';
-import { toGroupView } from './groupView.js';
+import { groupsPage, groupViews } from './groupView.js';
 import { JobRunner, type JobControl, type JobEvent, type JobRun } from './jobs.js';
 import { ModelManager } from './models.js';
 import { Resolution } from './resolution.js';
 import { EngineSession, type EngineOptions } from './session.js';
 import { openSettings, type Settings, type SettingsStore } from './settings.js';
-import type { CompareResult, ModelInfo, EngineStatus, ExportResultsSummary, FailedFile, GroupsResult, JobInfo, Root, Status } from './types.js';
+import { makeThumbnail, type Thumbnail } from './thumbnails.js';
+import type { CompareResult, DuplicateGroup, ModelInfo, EngineStatus, ExportResultsSummary, FailedFile, GroupsResult, JobInfo, Root, Status } from './types.js';
 
 export type LibraryEvent = JobEvent | { type: 'statusChanged'; status: Status };
 
@@ -42,6 +46,8 @@ export interface LibraryOptions {
   modelKey?: string | null;
   /** The app's version, for getStatus. */
   appVersion?: string;
+  /** Set by a supervisor that restarts this process if it dies mid-scan: the crash journal it reads then. */
+  scanJournal?: string | null;
   onEvent?: (event: LibraryEvent) => void;
   log?: (line: string) => void;
 }
@@ -56,7 +62,8 @@ export class Library {
   readonly jobs: JobRunner;
   readonly env: NodeJS.ProcessEnv;
   #catalog: Catalog | null = null;
-  #hasher: Promise<ContentHasher> | null = null;
+  /** Idle hashers: a ContentHasher is stateful, so concurrent hashes (a search during a resolve) each borrow one. */
+  readonly #idleHashers: ContentHasher[] = [];
 
   constructor(paths: DataPaths, settings: SettingsStore, private readonly options: LibraryOptions) {
     this.paths = paths;
@@ -76,6 +83,7 @@ export class Library {
         return engine ? modelKey(engine.provenance) : null;
       },
       requestedModelKey: options.modelKey ?? null,
+      scaleFor: (key) => scaleOf(this.catalog(), key),
     });
     this.resolution = new Resolution({
       catalog: () => this.catalog(),
@@ -84,6 +92,7 @@ export class Library {
       trash: options.trash ?? trashWithPackage,
       hashFile: (file) => this.hashFile(file),
       env: this.env,
+      dataDir: paths.dataDir,
     });
   }
 
@@ -94,6 +103,11 @@ export class Library {
       this.#catalog = Catalog.open(this.paths.catalog);
     } catch (err) {
       throw new LookalikeError('unavailable', `cannot open the library catalog ${this.paths.catalog}: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      normaliseRoots(this.#catalog);
+    } catch {
+      // Best effort: a busy catalog is normalised at the next scan, and every action checks real paths anyway.
     }
     return this.#catalog;
   }
@@ -113,8 +127,12 @@ export class Library {
   }
 
   async hashFile(file: string): Promise<string> {
-    const hasher = await (this.#hasher ??= ContentHasher.create());
-    return (await hasher.hashFile(file)).contentHash;
+    const hasher = this.#idleHashers.pop() ?? (await ContentHasher.create());
+    try {
+      return (await hasher.hashFile(file)).contentHash;
+    } finally {
+      this.#idleHashers.push(hasher);
+    }
   }
 
   catalogStatus(): CatalogStatus {
@@ -125,16 +143,14 @@ export class Library {
     return this.#status(this.session.status());
   }
 
-  /** The groups at a threshold, every member scored against its keeper, with totals. */
-  getGroups(req: GroupingRequest): GroupsResult {
-    const grouped = this.index.report(req);
-    const groups = grouped ? grouped.report.groups.map((g) => toGroupView(this.index, g, grouped.fileOf, thumbUrl)) : [];
-    const totals = { groups: groups.length, files: 0, reclaimableBytes: 0 };
-    for (const g of groups) {
-      totals.files += g.members.length;
-      totals.reclaimableBytes += g.reclaimableBytes;
-    }
-    return { threshold: req.threshold, groups, totals };
+  /** The groups at a threshold (a page of them when offset/limit are given), every member scored against its keeper, with totals of all. */
+  getGroups(req: GroupingRequest & { offset?: number | undefined; limit?: number | undefined }): GroupsResult {
+    return groupsPage(this.index, this.index.report(req), req.threshold, req, thumbUrl);
+  }
+
+  /** Every group at a threshold, one view at a time (for writers that stream). */
+  groupViews(req: GroupingRequest): Generator<DuplicateGroup> {
+    return groupViews(this.index, this.index.report(req), thumbUrl);
   }
 
   listRoots(): Root[] {
@@ -166,7 +182,8 @@ export class Library {
   async scan(req: ScanRequest, control: JobControl): Promise<ScanOutcome> {
     const engine = await this.engine();
     try {
-      return await runScan(this.catalog(), engine, { ...req, exclude: [...this.settings.get().excludeGlobs, ...(req.exclude ?? [])] }, control);
+      const scanReq = { ...req, exclude: [...this.settings.get().excludeGlobs, ...(req.exclude ?? [])] };
+      return await runScan(this.catalog(), engine, scanReq, control, this.options.scanJournal ?? null);
     } finally {
       this.index.invalidate();
     }
@@ -178,14 +195,21 @@ export class Library {
   }
 
   async compare(req: { a: string; b: string; heatmap?: boolean }): Promise<CompareResult> {
-    const result = await comparePhotos(await this.engine(), req.a, req.b, { threshold: this.settings.get().threshold, heatmap: req.heatmap ?? true });
+    const engine = await this.engine();
+    const scale = this.hasCatalog() ? scaleOf(this.catalog(), modelKey(engine.provenance)) : undefined;
+    const result = await comparePhotos(engine, req.a, req.b, { threshold: this.settings.get().threshold, heatmap: req.heatmap ?? true, scale });
     return { ...result, thumbA: thumbUrl(req.a), thumbB: thumbUrl(req.b) };
   }
 
-  /** The groups at a threshold written as CSV or JSON (the shapes `dupes --export` writes). */
-  async exportResults(req: { format: ResultFormat; out: string; threshold: number }): Promise<ExportResultsSummary> {
+  /** A photo's thumbnail for the app's media protocol (main has checked that it may show this file), cached in the data folder. */
+  thumbnail(file: string, size: ThumbSize): Promise<Thumbnail> {
+    return makeThumbnail(file, size, this.paths.thumbnails);
+  }
+
+  /** The groups at a threshold written as CSV or JSON (the shapes `dupes --export` writes); never over a file unless `overwrite`. */
+  async exportResults(req: { format: ResultFormat; out: string; threshold: number; overwrite?: boolean | undefined }): Promise<ExportResultsSummary> {
     const { groups } = this.getGroups({ threshold: req.threshold });
-    await writeFile(req.out, req.format === 'csv' ? groupsToCsv(groups) : groupsToJson(req.threshold, groups));
+    await writeResultsFile(req.out, req.format === 'csv' ? groupsToCsv(groups) : groupsToJson(req.threshold, groups), req.overwrite ?? false);
     return { out: req.out, groups: groups.length, rows: groups.reduce((n, g) => n + g.members.length, 0) };
   }
 
@@ -208,6 +232,45 @@ export class Library {
     // The keep rules, preferred folders and exclusions decide keepers: regroup with them.
     this.index.regroup();
     return after;
+  }
+
+  /** Calibrates the model in use on this library's photos (resuming a stopped run); groups then use its scale. */
+  async calibrate(req: { sample?: number | undefined }, control: JobControl): Promise<CalibrationFigures> {
+    const engine = await this.engine();
+    const catalog = this.requireCatalog();
+    try {
+      return await runCalibration({ catalog, engine, modelKey: modelKey(engine.provenance) }, req, control);
+    } finally {
+      this.index.invalidate();
+    }
+  }
+
+  /** The calibration of the model the library groups with, or null (none yet, or nothing scanned). */
+  getCalibration(): CalibrationFigures | null {
+    if (!this.hasCatalog()) return null;
+    const catalog = this.catalog();
+    if (catalog.embeddings.countsByModel().length === 0) return null;
+    const engine = this.session.current();
+    return calibrationOf(catalog, chooseModelKey(catalog, this.options.modelKey, engine ? modelKey(engine.provenance) : null));
+  }
+
+  /** The groups scored against a ground-truth file (truth.json's format), at a threshold and over a sweep. */
+  async evaluate(req: { truth: string; threshold?: number | undefined }): Promise<Evaluation> {
+    this.requireCatalog();
+    const { truth, dir } = await readTruth(req.truth);
+    return evaluateGroups(this.index, truth, dir, req.threshold ?? this.settings.get().threshold);
+  }
+
+  /** After a scan: the first scan with a model calibrates it, as a job of its own (null when none was needed). */
+  calibrateIfNew(): string | null {
+    const engine = this.session.current();
+    try {
+      if (!engine || !this.hasCatalog() || calibrationOf(this.catalog(), modelKey(engine.provenance))) return null;
+    } catch {
+      return null; // a busy catalog: the next scan asks again
+    }
+    if (this.jobs.list().some((j) => j.kind === 'calibrate' && (j.state === 'queued' || j.state === 'running'))) return null;
+    return this.startJob('calibrate', (control) => this.calibrate({}, control));
   }
 
   startJob<K extends JobKind>(kind: K, run: JobRun<K>): string {

@@ -5,7 +5,7 @@ import { modelKey } from '../catalog/index.js';
 import type { Engine } from '../engine.js';
 import { LookalikeError } from '../errors.js';
 import { searchByExample, type SearchQuery } from '../similarity/searchByExample.js';
-import { cosineToScore, tierCutoffs } from '../similarity/threshold.js';
+import { cosineToScore, tierCutoffs, type ScoreScale } from '../similarity/threshold.js';
 import { cosineSimilarity } from '../vectors.js';
 import type { Tier } from '../../shared/values.js';
 import type { GroupIndex } from './groupIndex.js';
@@ -44,18 +44,18 @@ export async function searchLibrary(
     known?.contentHash && stored
       ? { vector: stored.vector, contentHash: known.contentHash, pixelHash: known.pixelHash, path: req.path }
       : await outsideQuery(await deps.engine(), req.path, key, deps.hashFile);
-  const hits = searchByExample(loaded.embeddings.matrix, loaded.embeddings.rowOfHash, deps.index.filesInLibrary(), query, { top: req.top, threshold: req.threshold });
+  const hits = searchByExample(loaded.embeddings.matrix, loaded.embeddings.rowOfHash, deps.index.filesInLibrary(), query, { top: req.top, threshold: req.threshold, scale: loaded.scale });
   return { query: req.path, threshold: req.threshold, hits: hits.map((h) => ({ ...h, thumb: deps.thumb(h.path) })) };
 }
 
-function tierOf(cosine: number, threshold: number): Tier | null {
-  const { near, similar } = tierCutoffs(threshold);
+function tierOf(cosine: number, threshold: number, scale?: ScoreScale): Tier | null {
+  const { near, similar } = tierCutoffs(threshold, scale);
   if (cosine >= near) return 'near-duplicate';
   return cosine >= similar ? 'similar' : null;
 }
 
 /** Two photos: the score, the tier at the threshold, and where they agree (the patch heatmap) when asked. */
-export async function comparePhotos(engine: Engine, a: string, b: string, opts: { threshold: number; heatmap: boolean }): Promise<Omit<CompareResult, 'thumbA' | 'thumbB'>> {
+export async function comparePhotos(engine: Engine, a: string, b: string, opts: { threshold: number; heatmap: boolean; scale?: ScoreScale }): Promise<Omit<CompareResult, 'thumbA' | 'thumbB'>> {
   const prepare = (p: string) => engine.prepare(p).catch((err: unknown) => {
     throw new LookalikeError('invalid-request', `cannot read ${p}: ${errorText(err)}`);
   });
@@ -69,9 +69,9 @@ export async function comparePhotos(engine: Engine, a: string, b: string, opts: 
   }
   const samePixels = pa.pixelHash === pb.pixelHash;
   return {
-    score: samePixels ? 100 : cosineToScore(cosine),
+    score: samePixels ? 100 : cosineToScore(cosine, opts.scale),
     cosine,
-    tier: samePixels ? 'same-pixels' : tierOf(cosine, opts.threshold),
+    tier: samePixels ? 'same-pixels' : tierOf(cosine, opts.threshold, opts.scale),
     model: engine.provenance.id,
     device: engine.device,
     pooling: engine.pooling,

@@ -1,5 +1,8 @@
 // What the library facade returns: the contract's response types are these (shared/contract re-exports them),
 // so the engine process answers the renderer's calls with exactly what the contract promises. Types only.
+import type { CalibrationFigures } from './calibration.js';
+export type { CalibrationFigures } from './calibration.js';
+export type { Evaluation, EvaluationPoint } from './calibrationEvaluate.js';
 import type { JobProgress, ModelDtype, PoolingSource, ResolvedDevice } from '../types.js';
 import type { JobKind, JobState, MatchReason, Tier } from '../../shared/values.js';
 
@@ -260,6 +263,7 @@ export interface JobResults {
   scan: ScanSummary;
   exportFeatures: ExportFeaturesSummary;
   downloadModel: ModelInfo;
+  calibrate: CalibrationFigures;
 }
 
 export type JobDone = {

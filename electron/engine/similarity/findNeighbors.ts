@@ -1,7 +1,7 @@
 // One entry for the neighbour search: exact while the library is small, usearch's HNSW beyond the crossover.
 // The approximate path picks its own index kind (binary codes for wide embeddings, see approxTopK.ts).
 import { approxTopK, type Quantization } from './approxTopK.js';
-import type { EmbeddingMatrix } from './embeddingMatrix.js';
+import type { VectorMatrix } from './embeddingMatrix.js';
 import { exactTopK } from './exactTopK.js';
 import type { NeighborGraph } from './neighborGraph.js';
 import { STORED_SCORE_FLOOR, thresholdToCosine } from './threshold.js';
@@ -24,6 +24,8 @@ export interface FindNeighborsOptions {
   method?: SearchMethod | 'auto';
   quantization?: Quantization;
   signal?: AbortSignal;
+  /** Lowest cosine kept; by default what STORED_SCORE_FLOOR is on the uncalibrated scale. */
+  floor?: number;
 }
 
 export interface NeighborSearchResult {
@@ -33,9 +35,9 @@ export interface NeighborSearchResult {
   floor: number;
 }
 
-export function findNeighbors(m: EmbeddingMatrix, opts: FindNeighborsOptions = {}): NeighborSearchResult {
+export function findNeighbors(m: VectorMatrix, opts: FindNeighborsOptions = {}): NeighborSearchResult {
   const k = opts.k ?? DEFAULT_NEIGHBORS;
-  const floor = thresholdToCosine(STORED_SCORE_FLOOR);
+  const floor = opts.floor ?? thresholdToCosine(STORED_SCORE_FLOOR);
   const method: SearchMethod = opts.method && opts.method !== 'auto' ? opts.method : m.rows <= EXACT_MAX_ROWS ? 'exact' : 'approx';
   const graph =
     method === 'exact'

@@ -10,7 +10,7 @@
 import { tiers, type MatchReason, type Tier } from '../../shared/values.js';
 import { hashUnits, type HashedFile } from './hashClasses.js';
 import type { NeighborGraph } from './neighborGraph.js';
-import { cosineToScore, tierCutoffs } from './threshold.js';
+import { cosineToScore, LINEAR_SCALE, tierCutoffs, type ScoreScale } from './threshold.js';
 
 /** The tiers, strongest first, and why a member has its tier (the two same-pixels grounds told apart): shared/values.ts. */
 export type { MatchReason, Tier } from '../../shared/values.js';
@@ -48,6 +48,8 @@ export interface GroupOptions {
   threshold: number;
   /** Also build `similar` groups from what the near-duplicate pass left alone. Default true. */
   includeSimilar?: boolean;
+  /** The model's 0–100 scale (its calibration); the uncalibrated line by default. */
+  scale?: ScoreScale;
 }
 
 export interface Grouper<F> {
@@ -126,12 +128,16 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
     this.blocked = blockedUnits(this.files, unitOf, input.notDuplicate ?? []);
   }
 
+  /** The scale of the grouping in progress (scores of its members). */
+  private scale: ScoreScale = LINEAR_SCALE;
+
   private get unitCount(): number {
     return this.unitFiles.length;
   }
 
-  group({ threshold, includeSimilar = true }: GroupOptions): DuplicateGroup<F>[] {
-    const cut = tierCutoffs(threshold);
+  group({ threshold, includeSimilar = true, scale = LINEAR_SCALE }: GroupOptions): DuplicateGroup<F>[] {
+    this.scale = scale;
+    const cut = tierCutoffs(threshold, scale);
     const eligible = new Uint8Array(this.unitCount).fill(1);
     const near = this.greedyPass(cut.near, eligible, true);
     const result = near.map((g) => this.toGroup(g, 'near-duplicate'));
@@ -217,7 +223,7 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
         const memberTier: Tier = file.contentHash === repFile.contentHash ? 'exact' : i === 0 ? 'same-pixels' : passTier;
         const cosine = i === 0 ? 1 : sims[i]!;
         if (tierRank(memberTier) > tierRank(tier)) tier = memberTier;
-        members.push({ file, tier: memberTier, match: matchReason(file, repFile, memberTier), cosine, score: i === 0 ? 100 : cosineToScore(cosine) });
+        members.push({ file, tier: memberTier, match: matchReason(file, repFile, memberTier), cosine, score: i === 0 ? 100 : cosineToScore(cosine, this.scale) });
       }
     });
     return { tier, members };

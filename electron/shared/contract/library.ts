@@ -9,13 +9,21 @@ export const librarySchemas = {
   removeRoot: z.strictObject({ path: absolutePath }),
   startScan: z.strictObject({ roots: z.array(absolutePath).max(1000).optional() }).optional(),
   listFailed: noParams,
-  getGroups: z.strictObject({ threshold, tiers: z.array(z.enum(tiers)).min(1).optional() }),
+  // offset/limit: the Review list asks for pages; totals always count every group.
+  getGroups: z.strictObject({
+    threshold,
+    tiers: z.array(z.enum(tiers)).min(1).optional(),
+    offset: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(10_000).optional(),
+  }),
   resolveGroup: z
     .strictObject({
       keep: absolutePath,
       targets: z.array(absolutePath).min(1, 'nothing to resolve: targets is empty').max(10_000),
       action: z.enum(resolveActions),
       dest: absolutePath.optional(),
+      /** The threshold the groups were shown at: keep and targets must be one group there (default: the last getGroups). */
+      threshold: threshold.optional(),
     })
     .refine((r) => r.action !== 'move' || r.dest !== undefined, { message: 'action "move" needs dest', path: ['dest'] })
     .refine((r) => !r.targets.includes(r.keep), { message: 'the kept file is also a target', path: ['targets'] }),
@@ -31,4 +39,6 @@ export const librarySchemas = {
     })
     .refine((r) => r.action !== 'move' || r.dest !== undefined, { message: 'action "move" needs dest', path: ['dest'] }),
   search: z.strictObject({ path: absolutePath, top: z.int().min(1).max(1000) }),
+  startCalibration: z.strictObject({ sample: z.int().min(2).max(5000).optional() }).optional(),
+  getCalibration: noParams,
 } satisfies Record<string, z.ZodType>;

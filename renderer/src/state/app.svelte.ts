@@ -33,18 +33,21 @@ export class AppState {
     this.#client = client;
     this.compare = new CompareState(client);
     this.library = new LibraryState(client);
-    this.dupes = new DuplicatesState(client);
+    this.settings = new SettingsState(client);
+    this.dupes = new DuplicatesState(client, undefined, () => this.settings.settings?.moveDest ?? null);
     this.search = new SearchState(client);
     this.exporter = new ExportState(client);
-    this.settings = new SettingsState(client);
-    this.#jobs = [this.library.scan, this.exporter.job, this.settings.download];
+    this.#jobs = [this.library.scan, this.exporter.job, this.settings.download, this.settings.calibration.job];
   }
 
   /** Listens to the shell and loads everything; returns what stops listening. */
   start(): () => void {
     const client = this.#client;
     const offs = [
-      subscribe(client, 'jobProgress', (e) => this.#jobs.forEach((j) => j.onProgress(e))),
+      subscribe(client, 'jobProgress', (e) => {
+        this.#jobs.forEach((j) => j.onProgress(e));
+        this.settings.calibration.onProgress(e);
+      }),
       subscribe(client, 'jobDone', (e) => this.onJobDone(e)),
       subscribe(client, 'statusChanged', (status) => (this.settings.status = status)),
       subscribe(client, 'menu', ({ command }) => this.onMenu(command)),
@@ -65,6 +68,8 @@ export class AppState {
     this.#jobs.forEach((j) => j.onDone(event));
     if (event.kind === 'scan') void this.library.refresh().then(() => this.dupes.load());
     if (event.kind === 'downloadModel') void this.settings.refresh();
+    // A new calibration is a new scale: scores and groups change with it.
+    if (event.kind === 'calibrate') void this.settings.calibration.refresh().then(() => this.dupes.load());
   }
 
   onMenu(command: MenuCommand): void {

@@ -32,12 +32,16 @@ export class DuplicatesState {
   #thresholdChosen = false;
   readonly #regroupSoon = debounce(() => void this.load(), REGROUP_DEBOUNCE_MS);
 
-  constructor(client: DuplicatesClient, threshold: number = DEFAULT_THRESHOLD) {
+  /**
+   * @param moveDest the default move folder from Settings (chosen in its dialog): M moves there without asking;
+   * null asks each time. Main accepts a move only into a folder its dialog returned, that one, or a library folder.
+   */
+  constructor(client: DuplicatesClient, threshold: number = DEFAULT_THRESHOLD, moveDest: () => string | null = () => null) {
     this.#client = client;
     this.threshold = threshold;
     this.review = new ReviewState({
       resolve: (keep, targets, disposal) => client.resolveGroup({ keep, targets, ...disposal }),
-      chooseFolder: async () => (await client.pickFolder({ title: 'Move the other photos to…' })).path,
+      chooseFolder: async () => moveDest() ?? (await client.pickFolder({ title: 'Move the other photos to…', purpose: 'move-destination' })).path,
       markNotDuplicate: async (paths) => (await client.markNotDuplicate({ paths })).actionId,
       undo: (actionId) => client.undo({ actionId }),
     });

@@ -3,11 +3,13 @@ import type { ModelInfo, Settings, Status } from '../../../electron/shared/contr
 import type { Client } from '../lib/api.js';
 import { messageOf } from '../lib/errors.js';
 import { moveItem, removeAt } from '../lib/orderedList.js';
+import { CalibrationState } from './calibration.svelte.js';
 import { JobState } from './job.svelte.js';
 
 type SettingsClient = Pick<
   Client,
-  'getStatus' | 'getSettings' | 'setSettings' | 'listModels' | 'downloadModel' | 'importModel' | 'useModel' | 'cancelJob' | 'pickFolder'
+  | 'getStatus' | 'getSettings' | 'setSettings' | 'listModels' | 'downloadModel' | 'importModel' | 'useModel' | 'cancelJob' | 'pickFolder'
+  | 'getCalibration' | 'startCalibration'
 >;
 
 export class SettingsState {
@@ -18,6 +20,8 @@ export class SettingsState {
   saving = $state(false);
   readonly download = new JobState('downloadModel');
   downloadingId = $state<string | null>(null);
+  /** The model's calibration (Settings and Review show it). */
+  readonly calibration: CalibrationState;
   readonly #client: SettingsClient;
 
   readonly needsModel = $derived(this.status !== null && !this.status.modelInstalled);
@@ -26,9 +30,11 @@ export class SettingsState {
 
   constructor(client: SettingsClient) {
     this.#client = client;
+    this.calibration = new CalibrationState(client);
   }
 
   async refresh(): Promise<void> {
+    void this.calibration.refresh();
     await this.#attempt(async () => {
       [this.status, this.settings, this.models] = await Promise.all([
         this.#client.getStatus(),
@@ -53,7 +59,7 @@ export class SettingsState {
     this.error = null;
     let path: string | null;
     try {
-      path = (await this.#client.pickFolder({ title: 'Add a preferred folder' })).path;
+      path = (await this.#client.pickFolder({ title: 'Add a preferred folder', purpose: 'prefer-folder' })).path;
     } catch (err) {
       this.error = messageOf(err);
       return false;
@@ -90,19 +96,32 @@ export class SettingsState {
     if (this.download.id !== null && this.download.active) await this.#client.cancelJob({ jobId: this.download.id });
   }
 
-  /** Asks for a model folder (config.json, onnx/model.onnx) and imports it. */
+  /** Asks for a model folder (config.json, onnx/model.onnx) and imports it (main imports only a folder its dialog returned). */
   async importModelFromFolder(): Promise<void> {
     await this.#attempt(async () => {
-      const { path } = await this.#client.pickFolder({ title: 'Choose a model folder (config.json, onnx/model.onnx)' });
-      if (path) await this.importModel(path);
-    });
-  }
-
-  async importModel(path: string): Promise<void> {
-    await this.#attempt(async () => {
+      const { path } = await this.#client.pickFolder({ title: 'Choose a model folder (config.json, onnx/model.onnx)', purpose: 'model-folder' });
+      if (!path) return;
       await this.#client.importModel({ path });
       this.models = await this.#client.listModels();
     });
+  }
+
+  /** Asks where "move" puts duplicates from now on (Review's M then moves there without asking). */
+  async chooseMoveDest(): Promise<boolean> {
+    this.error = null;
+    let path: string | null;
+    try {
+      path = (await this.#client.pickFolder({ title: 'Move duplicates to…', purpose: 'move-destination' })).path;
+    } catch (err) {
+      this.error = messageOf(err);
+      return false;
+    }
+    return path === null ? false : this.update({ moveDest: path });
+  }
+
+  /** Back to asking for a folder at every move. */
+  clearMoveDest(): Promise<boolean> {
+    return this.update({ moveDest: null });
   }
 
   async useModel(id: string): Promise<void> {

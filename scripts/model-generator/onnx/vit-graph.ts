@@ -41,18 +41,18 @@ export const OPSET_VERSION = 17;
 const AttributeType = onnx.AttributeProto.AttributeType;
 type AttributeValue = number | readonly number[];
 
-function attribute(name: string, value: AttributeValue, asFloat = false): Onnx.IAttributeProto {
+export function attribute(name: string, value: AttributeValue, asFloat = false): Onnx.IAttributeProto {
   if (typeof value !== 'number') return { name, type: AttributeType.INTS, ints: [...value] };
   return asFloat ? { name, type: AttributeType.FLOAT, f: value } : { name, type: AttributeType.INT, i: value };
 }
 
-function tensorValueInfo(name: string, dims: readonly (number | string)[]): Onnx.IValueInfoProto {
+export function tensorValueInfo(name: string, dims: readonly (number | string)[]): Onnx.IValueInfoProto {
   const dim = dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d }));
   return { name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim } } } };
 }
 
 /** Collects nodes and initializer specs; every op output gets a unique name from a counter. */
-class GraphBuilder {
+export class GraphBuilder {
   readonly nodes: Onnx.INodeProto[] = [];
   readonly initializers: InitializerSpec[] = [];
   private readonly constants = new Map<string, string>();
