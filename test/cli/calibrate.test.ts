@@ -22,12 +22,12 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function scanned(name: string, model: string): Promise<{ db: string; env: NodeJS.ProcessEnv }> {
+async function scanned(name: string, model: string, flags: string[] = ['--no-calibrate']): Promise<{ db: string; env: NodeJS.ProcessEnv; stderr: string }> {
   const db = path.join(tmp, `${name}.db`);
   const env = { LOOKALIKE_MODEL: model, LOOKALIKE_DATA_DIR: path.join(tmp, `${name}-data`) };
-  const r = await runCli(['scan', fixturesDir, '--db', db, '--json'], env);
+  const r = await runCli(['scan', fixturesDir, '--db', db, '--json', ...flags], env);
   expect(r.code, r.stderr).toBe(0);
-  return { db, env };
+  return { db, env, stderr: r.stderr };
 }
 
 const nearGroups = (out: DupesJson) => out.groups.filter((g) => g.tier !== 'similar');
@@ -103,5 +103,15 @@ describe('lookalike calibrate', () => {
     // --threshold still wins over the calibrated default: at 0 every photo is one group's near duplicate.
     const loose = JSON.parse((await runCli(['dupes', '--db', db, '--threshold', '0', '--json'], env)).stdout) as DupesJson;
     expect(mixedGroups(loose).length).toBeGreaterThan(0);
+  });
+
+  it('the first scan with a model calibrates it, as the app does, so dupes is on that model\'s scale at once', async () => {
+    const { db, env, stderr } = await scanned('tiny-auto', await tinyModelDir(), []);
+    expect(stderr).toMatch(/calibrated on \d+ of your photos/);
+    const out = JSON.parse((await runCli(['dupes', '--db', db, '--json'], env)).stdout) as DupesJson;
+    expect(mixedGroups(out)).toEqual([]);
+    // Once: a rescan leaves the stored calibration alone.
+    const again = await runCli(['scan', fixturesDir, '--db', db], env);
+    expect(again.stderr).not.toMatch(/calibrated on/);
   });
 });

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { ScanOutcome } from '../../engine/library/index.js';
 import { Library } from '../../engine/library/index.js';
-import { ExitCode, type CliCommand } from '../command.js';
+import { ExitCode, type CliCommand, type CliIO } from '../command.js';
 import { libraryParseOptions, withLibrary } from '../libraryOptions.js';
 import { progressBar } from '../progressBar.js';
 
@@ -37,10 +37,25 @@ function summaryText(s: ScanOutcome, db: string): string {
   return lines.join('\n') + '\n';
 }
 
+/** As the app does: the first scan with a model calibrates it, so `dupes` scores on that model's own scale. */
+async function calibrateOnce(library: Library, io: CliIO): Promise<void> {
+  if (library.getCalibration() !== null) return;
+  const bar = progressBar(io.stderr);
+  try {
+    const c = await library.calibrate({}, Library.control(io.signal, (p) => bar.update(p, 'photos')));
+    io.stderr.write(`lookalike scan: calibrated on ${c.sample} of your photos: near-duplicate at cosine ≥ ${c.cosineThreshold.toFixed(4)} (threshold ${c.threshold}); \`lookalike calibrate\` re-runs it\n`);
+  } catch (err) {
+    // The scan itself succeeded: a calibration that cannot run (too few photos, Ctrl-C) is said, not fatal.
+    io.stderr.write(`lookalike scan: not calibrated (${(err as Error).message}); run \`lookalike calibrate\` later\n`);
+  } finally {
+    bar.done();
+  }
+}
+
 export const command: CliCommand = {
   name: 'scan',
   summary: 'Catalog and embed the photos in folders (incremental; resumes an interrupted scan)',
-  usage: 'lookalike scan [folders…] [--reference DIR]… [--data-dir DIR] [--db FILE] [--model DIR] [--exclude GLOB]… [--include GLOB]… [--json]',
+  usage: 'lookalike scan [folders…] [--reference DIR]… [--data-dir DIR] [--db FILE] [--model DIR] [--exclude GLOB]… [--include GLOB]… [--no-calibrate] [--json]',
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -51,6 +66,7 @@ export const command: CliCommand = {
         exclude: { type: 'string', multiple: true },
         include: { type: 'string', multiple: true },
         json: { type: 'boolean' },
+        'no-calibrate': { type: 'boolean' },
       },
     });
     return withLibrary(values, io, async (library) => {
@@ -67,6 +83,7 @@ export const command: CliCommand = {
         io.stderr.write('lookalike scan: cancelled; finished files are kept, run `lookalike scan` again to resume\n');
         return ExitCode.someFailed;
       }
+      if (!values['no-calibrate']) await calibrateOnce(library, io);
       return summary.failed.length > 0 ? ExitCode.someFailed : ExitCode.ok;
     });
   },
