@@ -37,7 +37,7 @@ export function exifDateToIso(raw: unknown, offset: unknown): string | null {
   return `${y}-${mo}-${d}T${h}:${mi}:${se}${tz && /^[+-]\d{2}:\d{2}$/.test(tz) ? tz : ''}`;
 }
 
-export async function readExif(file: string): Promise<PhotoExif> {
+export async function readExif(file: string | Buffer): Promise<PhotoExif> {
   let raw: RawExif | undefined;
   try {
     raw = (await exifr.parse(file, {

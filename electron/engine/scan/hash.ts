@@ -35,6 +35,13 @@ export class ContentHasher {
     return new ContentHasher(await createXXHash128(), Buffer.allocUnsafe(CHUNK_BYTES));
   }
 
+  /** The content hash of bytes already in memory (what hashFile gives for a file holding exactly these bytes). */
+  hashBytes(bytes: Uint8Array): string {
+    this.hasher.init();
+    this.hasher.update(bytes);
+    return `xxh128:${this.hasher.digest('hex')}`;
+  }
+
   async hashFile(file: string, signal?: AbortSignal): Promise<HashedFile> {
     // O_NONBLOCK: if the path was swapped for a FIFO since we stat'ed it, open() returns instead of waiting
     // for a writer; fstat below then refuses it. (No effect on regular files.)

@@ -7,6 +7,7 @@ import type { Stats } from 'node:fs';
 import type { Catalog, ContentMetadata, FileLookup } from '../catalog/index.js';
 import { sniffFormat } from '../preprocess/sniffFormat.js';
 import { readExif } from './exif.js';
+import { readVerified } from './verifiedRead.js';
 import { ContentHasher, describeOpenError } from './hash.js';
 import type { NativeWork } from './nativeWork.js';
 import type { PauseGate } from './pause.js';
@@ -82,6 +83,7 @@ export class ScanPipeline {
    */
   private readonly inFlight = new Map<string, HashedJob[]>();
   private readonly uncommitted = new Map<string, ContentMetadata>();
+  private readonly byteHashers: ContentHasher[] = [];
   private fatal: unknown = null;
 
   constructor(private readonly ctx: PipelineContext) {
@@ -245,6 +247,16 @@ export class ScanPipeline {
     return this.ctx.catalog.files.metadataFor(contentHash);
   }
 
+  /** One read per decode, checked against the hash stage's hash (scan/verifiedRead.ts); hashers are borrowed. */
+  private async readVerified(job: HashedJob): Promise<Buffer> {
+    const hasher = this.byteHashers.pop() ?? (await ContentHasher.create());
+    try {
+      return await readVerified(job.path, job.contentHash, hasher);
+    } finally {
+      this.byteHashers.push(hasher);
+    }
+  }
+
   private async decode(job: HashedJob): Promise<void> {
     await this.ctx.gate.wait(this.ctx.signal);
     if (this.stopped) return;
@@ -255,8 +267,9 @@ export class ScanPipeline {
     // now names it alone.
     const alone = this.ctx.native.isSuspect(job.path);
     try {
-      const decoding = this.ctx.native.run('decode', [job.path], () => this.ctx.engine.prepare(job.path), alone);
-      [prepared, exif] = await Promise.all([decoding, readExif(job.path)]);
+      const bytes = await this.readVerified(job);
+      const decoding = this.ctx.native.run('decode', [job.path], () => this.ctx.engine.prepare(bytes, job.path), alone);
+      [prepared, exif] = await Promise.all([decoding, readExif(bytes)]);
     } catch (err) {
       if (!this.ctx.signal.aborted) this.settle(job, { reason: (err as Error).message });
       return;

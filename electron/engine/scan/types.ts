@@ -8,7 +8,8 @@ export interface ScanEmbedder {
   readonly provenance: ModelProvenance;
   readonly dim: number;
   /** Decode (EXIF orientation applied) and preprocess; rejects with a readable reason for a bad file. */
-  prepare(path: string): Promise<{
+  /** A path, or the file's bytes (read once and checked against its hash) with the path as its label. */
+  prepare(input: string | Buffer, label?: string): Promise<{
     tensor: Float32Array;
     decoded: { format: string; width: number; height: number; orientation: number };
     pixelHash: string;

@@ -107,10 +107,12 @@ describe('the next scan', () => {
     const embedder: ScanEmbedder = {
       provenance: engine.provenance,
       dim: engine.dim,
-      prepare: (file) => {
+      prepare: (input, label) => {
+        // The scan hands the decoder the bytes it hashed, labelled with their path.
+        const file = label ?? String(input);
         prepared.push(file);
         // A slower decoder, so that ordinary decodes surely overlap (the scan runs two at once).
-        return track(file, async () => (await sleep(30), engine.prepare(file)));
+        return track(file, async () => (await sleep(30), engine.prepare(input, label)));
       },
       runBatch: (tensors) => track(null, () => engine.runBatch(tensors)),
     };
