@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<{ command: CliCommand }>> = {
   calibrate: () => import('./commands/calibrate.js'),
   evaluate: () => import('./commands/evaluate.js'),
   undo: () => import('./commands/undo.js'),
+  held: () => import('./commands/held.js'),
   search: () => import('./commands/search.js'),
   compare: () => import('./commands/compare.js'),
   embed: () => import('./commands/embed.js'),

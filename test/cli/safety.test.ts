@@ -67,10 +67,18 @@ describe('the holding folder through the CLI', () => {
     expect(resolve.stdout).toContain(`into the holding folder ${path.join(dataDir, '.lookalike-trash')}`);
     expect(readdirSync(copies)).toEqual([]);
     expect(trashed()).toHaveLength(before);
+    // `held` says what waits there, where, and how much, so the user can free the space themselves.
+    const held = await runCli(['held', '--data-dir', dataDir, '--json'], heldEnv);
+    expect(held.code, held.stderr).toBe(0);
+    const report = JSON.parse(held.stdout) as { files: { original: string; held: string; bytes: number }[]; folders: { folder: string; files: number }[]; bytes: number };
+    expect(report.files.map((f) => f.original).sort()).toEqual(files.map((f) => path.join(copies, `IMG_${f}`)).sort());
+    expect(report.folders).toEqual([{ folder: path.join(dataDir, '.lookalike-trash'), files: files.length, bytes: report.bytes }]);
+    for (const f of report.files) expect(readFileSync(f.held)).toEqual(readFileSync(fixture(`originals/${path.basename(f.original).replace(/^IMG_/, '')}`)));
     const undo = await runCli(['undo', '--data-dir', dataDir], heldEnv);
     expect(undo.code, undo.stderr).toBe(0);
     for (const f of files) expect(readFileSync(path.join(copies, `IMG_${f}`))).toEqual(readFileSync(fixture(`originals/${f}`)));
     expect(readdirSync(path.join(dataDir, '.lookalike-trash'))).toEqual([]);
+    expect(JSON.parse((await runCli(['held', '--data-dir', dataDir, '--json'], heldEnv)).stdout).files).toEqual([]);
   });
 });
 

@@ -21,3 +21,4 @@ export { formatFromPath } from '../export/formats.js';
 export type { Engine } from '../engine.js';
 export type { ModelProvenance, EmbedItem, JobProgress } from '../types.js';
 export type * from './types.js';
+export { listHeldFiles, type HeldFile, type HeldFolder, type HeldReport } from './heldFiles.js';
