@@ -10,7 +10,7 @@ export type { CatalogStatus, ScanView } from './catalogStatus.js';
 export { toScanSummary, type ScanOutcome, type ScanRequest } from './scanning.js';
 export type { FeatureExportPlan, FeatureExportRequest, ExportResult } from './featureExport.js';
 export type { ResolveAllRequest, ResolveGroupRequest } from './resolution.js';
-export type { EngineOptions } from './session.js';
+export { emptyStatus as emptyEngineStatus, type EngineOptions } from './session.js';
 export { LookalikeError, asLookalikeError, exitCodeOf, fromErrorPayload, isLookalikeError, toErrorPayload, type ErrorPayload } from '../errors.js';
 export type { TrashFn } from '../resolve/actions.js';
 export { trashWithPackage } from '../resolve/systemTrash.js';

@@ -16,7 +16,8 @@ export interface EngineOptions {
   log?: (line: string) => void;
 }
 
-const emptyStatus = (state: EngineStatus['engineState'], error: string | null): EngineStatus => ({
+/** What an engine that is not (yet) running reports: the one definition for the session and main's host. */
+export const emptyStatus = (state: EngineStatus['engineState'], error: string | null): EngineStatus => ({
   engineState: state,
   engineError: error,
   modelId: null,

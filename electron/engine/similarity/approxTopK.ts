@@ -92,6 +92,50 @@ export function offerOnce(g: NeighborGraph, i: number, j: number, s: number): bo
   return true;
 }
 
+/** The Hamming distance of sign codes beyond which a pair is clearly below the cosine floor (not rescored). */
+export function hammingLimit(dim: number, floor: number, binary: boolean): number {
+  if (!binary || !Number.isFinite(floor)) return Infinity;
+  return Math.ceil(dim * (Math.acos(Math.max(-1, Math.min(1, floor))) / Math.PI + HAMMING_SLACK));
+}
+
+export interface SearchOfferOptions {
+  want: number;
+  threads: number;
+  floor: number;
+  maxHamming: number;
+  signal?: AbortSignal | undefined;
+  /** Told each row whose list took a pair. */
+  onChanged?: (row: number) => void;
+}
+
+/**
+ * Every row of `m` searched against `index` in chunks; each candidate pair is rescored exactly and, at or above
+ * the floor, offered to both rows' lists (so a pair found from either end counts). The full search and the
+ * incremental update both run this.
+ */
+export function searchAndOffer(m: VectorMatrix, g: NeighborGraph, index: Index, encode: (start: number, end: number) => Float32Array, o: SearchOfferOptions): void {
+  for (let start = 0; start < m.rows; start += CHUNK) {
+    o.signal?.throwIfAborted();
+    const end = Math.min(m.rows, start + CHUNK);
+    // The typings say Matches for a flat vector; a multi-row buffer actually yields BatchMatches.
+    const res: Matches | BatchMatches = index.search(encode(start, end), o.want, o.threads);
+    const batch = res instanceof BatchMatches ? res : null;
+    const stride = batch ? batch.k : o.want;
+    for (let r = start; r < end; r++) {
+      const q = r - start;
+      const found = batch ? Number(batch.counts[q]) : res.keys.length;
+      for (let t = 0; t < found; t++) {
+        const id = Number(res.keys[q * stride + t]!);
+        if (id === r || res.distances[q * stride + t]! > o.maxHamming) continue;
+        const s = dotRows(m, r, id);
+        if (s < o.floor) continue;
+        if (offerOnce(g, r, id, s)) o.onChanged?.(r);
+        if (offerOnce(g, id, r, s)) o.onChanged?.(id);
+      }
+    }
+  }
+}
+
 /** Every row's k nearest other rows, approximately (HNSW candidates, exact similarities). */
 export function approxTopK(m: VectorMatrix, opts: ApproxOptions): NeighborGraph {
   const k = Math.max(1, Math.min(opts.k, Math.max(1, m.rows - 1)));
@@ -121,29 +165,7 @@ export function approxTopK(m: VectorMatrix, opts: ApproxOptions): NeighborGraph 
     for (let r = start; r < end; r++) keys[r - start] = BigInt(r);
     index.add(keys, encode(start, end), threads);
   }
-  const maxHamming = binary && Number.isFinite(floor)
-    ? Math.ceil(m.dim * (Math.acos(Math.max(-1, Math.min(1, floor))) / Math.PI + HAMMING_SLACK))
-    : Infinity;
-  for (let start = 0; start < m.rows; start += CHUNK) {
-    opts.signal?.throwIfAborted();
-    const end = Math.min(m.rows, start + CHUNK);
-    // The typings say Matches for a flat vector; a multi-row buffer actually yields BatchMatches.
-    const res: Matches | BatchMatches = index.search(encode(start, end), want, threads);
-    const batch = res instanceof BatchMatches ? res : null;
-    const stride = batch ? batch.k : want;
-    for (let r = start; r < end; r++) {
-      const q = r - start;
-      const found = batch ? Number(batch.counts[q]) : res.keys.length;
-      for (let t = 0; t < found; t++) {
-        const id = Number(res.keys[q * stride + t]!);
-        if (id === r || res.distances[q * stride + t]! > maxHamming) continue;
-        const s = dotRows(m, r, id);
-        if (s < floor) continue;
-        offerOnce(g, r, id, s);
-        offerOnce(g, id, r, s);
-      }
-    }
-  }
+  searchAndOffer(m, g, index, encode, { want, threads, floor, maxHamming: hammingLimit(m.dim, floor, binary), signal: opts.signal });
   sortNeighbors(g);
   return g;
 }

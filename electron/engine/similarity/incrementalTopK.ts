@@ -4,15 +4,12 @@
 // neighbours among the old photos (a pair is found from the old end, the way approxTopK counts a pair from
 // either end). New-to-new pairs come from the new rows' own queries. Cost: one index of the new rows plus one
 // cheap query per row; adding 1,000 photos to a million is seconds where a full search is minutes.
-import { BatchMatches, Index, MetricKind, ScalarKind, type Matches } from 'usearch';
-import { APPROX_DEFAULTS, BINARY_MIN_DIM, columnMeans, offerOnce, rowEncoder } from './approxTopK.js';
-import { dotRows, type VectorMatrix } from './embeddingMatrix.js';
+import { Index, MetricKind, ScalarKind } from 'usearch';
+import { APPROX_DEFAULTS, BINARY_MIN_DIM, columnMeans, hammingLimit, rowEncoder, searchAndOffer } from './approxTopK.js';
+import type { VectorMatrix } from './embeddingMatrix.js';
 import { sortNeighbors } from './exactTopK.js';
 import type { NeighborGraph } from './neighborGraph.js';
 
-const CHUNK = 8192;
-/** Same slack as approxTopK: candidates clearly below the floor by their sign codes are not rescored. */
-const HAMMING_SLACK = 0.12;
 
 /** Best-first lists → the min-heaps offerNeighbor keeps (an ascending list is a valid min-heap). */
 function toHeaps(g: NeighborGraph): void {
@@ -49,26 +46,8 @@ export function addRowsToGraph(m: VectorMatrix, g: NeighborGraph, fresh: readonl
   }
   toHeaps(g);
   const want = Math.min(fresh.length, 2 * g.k + 1);
-  const maxHamming = binary ? Math.ceil(m.dim * (Math.acos(Math.max(-1, Math.min(1, opts.floor))) / Math.PI + HAMMING_SLACK)) : Infinity;
-  for (let start = 0; start < m.rows; start += CHUNK) {
-    opts.signal?.throwIfAborted();
-    const end = Math.min(m.rows, start + CHUNK);
-    const res: Matches | BatchMatches = index.search(encode(start, end), want, 0);
-    const batch = res instanceof BatchMatches ? res : null;
-    const stride = batch ? batch.k : want;
-    for (let r = start; r < end; r++) {
-      const q = r - start;
-      const found = batch ? Number(batch.counts[q]) : res.keys.length;
-      for (let t = 0; t < found; t++) {
-        const id = Number(res.keys[q * stride + t]!);
-        if (id === r || res.distances[q * stride + t]! > maxHamming) continue;
-        const s = dotRows(m, r, id);
-        if (s < opts.floor) continue;
-        if (offerOnce(g, r, id, s)) changed.add(r);
-        if (offerOnce(g, id, r, s)) changed.add(id);
-      }
-    }
-  }
+  const onChanged = (row: number) => changed.add(row);
+  searchAndOffer(m, g, index, encode, { want, threads: 0, floor: opts.floor, maxHamming: hammingLimit(m.dim, opts.floor, binary), signal: opts.signal, onChanged });
   sortNeighbors(g);
   return changed;
 }

@@ -11,7 +11,7 @@
 // scan cut short by the whole app being killed still treats the files it was on as suspects next time.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fileTimeoutMs, overdueCalls, readJournal, settleDeath, type Death } from '../../engine/library/index.js';
+import { emptyEngineStatus, fileTimeoutMs, overdueCalls, readJournal, settleDeath, type Death } from '../../engine/library/index.js';
 import { engineMethods, type EngineApi, type EngineMethod, type JobDone, type JobKind, type Status } from '../../shared/contract.js';
 import { ENGINE_CONFIG_ENV, type EngineEvent, type EngineProcessConfig, type FromEngine, type HostCallbacks, type ToEngine } from '../../shared/rpc.js';
 import { ApiError } from '../apiError.js';
@@ -154,19 +154,7 @@ class EngineConnection {
 
   #baseStatus(): Status {
     return (
-      this.#lastStatus ?? {
-        appVersion: this.options.config.appVersion,
-        dataDir: this.options.config.dataDir,
-        engineState: 'error',
-        engineError: null,
-        modelId: null,
-        modelInstalled: false,
-        device: null,
-        deviceFallbacks: [],
-        pooling: null,
-        dim: null,
-        dtype: null,
-      }
+      this.#lastStatus ?? { appVersion: this.options.config.appVersion, dataDir: this.options.config.dataDir, ...emptyEngineStatus('error', null) }
     );
   }
 
