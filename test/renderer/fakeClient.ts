@@ -3,7 +3,7 @@
 // sent to whatever subscribed, as the preload would.
 import type { ApiEventName, ApiEvents, Settings } from '../../electron/shared/contract.js';
 import { apiMethods, type ApiMethod } from '../../electron/shared/methods.js';
-import { keepRules } from '../../electron/shared/values.js';
+import { defaultSettings } from '../../electron/engine/library/settings.js';
 import type { Client } from '../../renderer/src/lib/api.js';
 
 export interface FakeClient {
@@ -43,17 +43,7 @@ export function fakeClient(methods: Partial<Client>): FakeClient {
 
 /** First-run settings with the given changes. */
 export function settingsWith(patch: Partial<Settings> = {}): Settings {
-  return {
-    threshold: 93,
-    device: 'auto',
-    threads: null,
-    theme: 'system',
-    moveDest: null,
-    excludeGlobs: [],
-    keepRules: [...keepRules],
-    preferFolders: [],
-    ...patch,
-  };
+  return { ...defaultSettings(), ...patch };
 }
 
 /** An Error as the preload throws it for a failed call. */

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Catalog, FileWrite } from '../../electron/engine/catalog/index.js';
 import type { ModelProvenance } from '../../electron/engine/types.js';
+import { mulberry32 } from './prng.js';
 
 export const scaleProvenance: ModelProvenance = {
   id: 'generated/scale', revision: null, dtype: 'fp32', fileSha256: 'ab'.repeat(32), preprocessVersion: 1, processorSha256: '34'.repeat(32),
@@ -20,16 +21,7 @@ const MEAN_WEIGHT = Math.sqrt(0.45);
 const LOW_RANK_WEIGHT = Math.sqrt(0.35);
 const ISO_WEIGHT = Math.sqrt(0.2);
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+const mulberry = mulberry32;
 
 /** 64k standard normal quantiles: a uniform draw indexes it (fast, and plenty Gaussian for noise). */
 const GAUSS = (() => {

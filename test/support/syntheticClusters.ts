@@ -1,6 +1,7 @@
 // Seeded clustered embeddings for benchmarks and tests: photos come in small families (an original and its
 // edits), so the data is many tight clusters of 1–`maxClusterSize` points around random centres.
 import { normalizeMatrixInPlace, type EmbeddingMatrix } from '../../electron/engine/similarity/embeddingMatrix.js';
+import { mulberry32 } from './prng.js';
 
 export interface SyntheticOptions {
   rows: number;
@@ -17,16 +18,10 @@ export interface SyntheticClusters {
   labels: Int32Array;
 }
 
-/** mulberry32: tiny, fast, good enough for test data. */
+/** Uniform in [0, 1). */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 function gaussian(rand: () => number): () => number {

@@ -54,16 +54,20 @@ export class SettingsState {
     return ok;
   }
 
-  /** Asks for a folder and appends it to the preferred folders (last = least preferred). */
-  async addPreferFolder(): Promise<boolean> {
+  /** A folder from main's dialog for one purpose; null when cancelled or refused (the error is shown). */
+  async #pickFolder(title: string, purpose: 'prefer-folder' | 'move-destination'): Promise<string | null> {
     this.error = null;
-    let path: string | null;
     try {
-      path = (await this.#client.pickFolder({ title: 'Add a preferred folder', purpose: 'prefer-folder' })).path;
+      return (await this.#client.pickFolder({ title, purpose })).path;
     } catch (err) {
       this.error = messageOf(err);
-      return false;
+      return null;
     }
+  }
+
+  /** Asks for a folder and appends it to the preferred folders (last = least preferred). */
+  async addPreferFolder(): Promise<boolean> {
+    const path = await this.#pickFolder('Add a preferred folder', 'prefer-folder');
     if (path === null) return false;
     if (this.preferFolders.includes(path)) {
       this.error = `${path} is already a preferred folder`;
@@ -108,14 +112,7 @@ export class SettingsState {
 
   /** Asks where "move" puts duplicates from now on (Review's M then moves there without asking). */
   async chooseMoveDest(): Promise<boolean> {
-    this.error = null;
-    let path: string | null;
-    try {
-      path = (await this.#client.pickFolder({ title: 'Move duplicates to…', purpose: 'move-destination' })).path;
-    } catch (err) {
-      this.error = messageOf(err);
-      return false;
-    }
+    const path = await this.#pickFolder('Move duplicates to…', 'move-destination');
     return path === null ? false : this.update({ moveDest: path });
   }
 
