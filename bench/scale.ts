@@ -28,7 +28,7 @@ function flag(name: string, fallback?: number): number | string | undefined {
   return v === undefined ? fallback : Number(v);
 }
 
-interface Run { wallMs: number; peakRssMB: number; stderr: string; stdout: string; code: number | null }
+interface Run { wallMs: number; cpuMs: number; peakRssMB: number; stderr: string; stdout: string; code: number | null }
 
 /** A child process, timed, with its peak RSS (reported by a preload at exit); stdout to a file when asked. */
 function runChild(preload: string, args: string[], stdoutFile?: string): Promise<Run> {
@@ -43,7 +43,8 @@ function runChild(preload: string, args: string[], stdoutFile?: string): Promise
     child.on('error', reject);
     child.on('close', (code) => {
       const rss = /bench-peak-rss-kb=(\d+)/.exec(stderr);
-      resolve({ wallMs: Math.round(performance.now() - started), peakRssMB: rss ? Math.round(Number(rss[1]) / 1024) : -1, stderr, stdout, code });
+      const cpu = /bench-cpu-us=(\d+)/.exec(stderr);
+      resolve({ wallMs: Math.round(performance.now() - started), cpuMs: cpu ? Math.round(Number(cpu[1]) / 1000) : -1, peakRssMB: rss ? Math.round(Number(rss[1]) / 1024) : -1, stderr, stdout, code });
     });
   });
 }
@@ -119,11 +120,12 @@ export async function benchScale(): Promise<Record<string, unknown>> {
   const dataDir = keep ?? mkdtempSync(path.join(os.tmpdir(), 'lookalike-bench-scale-'));
   mkdirSync(dataDir, { recursive: true });
   const preload = path.join(dataDir, 'peak-rss.cjs');
-  writeFileSync(preload, `process.on('exit', () => require('node:fs').writeSync(2, '\\nbench-peak-rss-kb=' + process.resourceUsage().maxRSS + '\\n'));\n`);
+  // CPU time too: on a shared machine wall time swings with the load, CPU seconds much less.
+  writeFileSync(preload, `process.on('exit', () => { const u = process.resourceUsage(); require('node:fs').writeSync(2, '\\nbench-peak-rss-kb=' + u.maxRSS + ' bench-cpu-us=' + (u.userCPUTime + u.systemCPUTime) + '\\n'); });\n`);
   const model = scaleModel(768);
   const rows: Record<string, unknown>[] = [];
   const row = (step: string, r: Partial<Run> & { note?: string }) => {
-    rows.push({ step, wallMs: r.wallMs, peakRssMB: r.peakRssMB, note: r.note ?? '' });
+    rows.push({ step, wallMs: r.wallMs, cpuMs: r.cpuMs, peakRssMB: r.peakRssMB, note: r.note ?? '' });
     console.log(JSON.stringify(rows.at(-1)));
   };
   try {
@@ -174,5 +176,5 @@ async function benchRescan(preload: string, dataDir: string, files: number, row:
     row(`scan ${files} files (first)`, { ...first, note: `exit ${first.code}` });
   }
   const again = await runChild(preload, args);
-  row(`rescan ${files} unchanged files`, { ...again, note: `exit ${again.code}; ${again.stderr.split('\n').filter((l) => /unchanged|files/.test(l)).slice(-1)[0] ?? ''}` });
+  row(`rescan ${files} unchanged files`, { ...again, note: `exit ${again.code}; ${`${again.stdout}\n${again.stderr}`.split('\n').filter((l) => /unchanged/.test(l)).slice(-1)[0] ?? ''}` });
 }

@@ -3,7 +3,7 @@
 // built CLI, then grown by 300 photos. Asserted: the families come back whole and never mixed, the second run
 // updates the stored neighbours for the new photos only, and what it stores for them is what a full search of
 // the grown library finds.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { loadEmbeddings } from '../../electron/engine/library/catalogView.js';
 import { loadOrFindNeighbors } from '../../electron/engine/similarity/neighborCache.js';
 import { tierCutoffs } from '../../electron/engine/similarity/threshold.js';
 import { runCli } from '../helpers/cli.js';
-import { familyOf, familySize, scaleModel, seedScaleLibrary, type ScaleModel } from '../support/scaleSeed.js';
+import { familyOf, familySize, scaleModel, scalePath, seedScaleLibrary, type ScaleModel } from '../support/scaleSeed.js';
 
 const PHOTOS = 20_000;
 const ADDED = 300;
@@ -47,6 +47,7 @@ describe('a 20k-photo library end to end', () => {
   const root = path.join(dir, 'photos');
   const model = scaleModel(256, 11);
   let families = 0;
+  let grownFamilies = 0;
 
   beforeAll(async () => {
     const catalog = Catalog.open(db);
@@ -71,6 +72,7 @@ describe('a 20k-photo library end to end', () => {
     // 150 edits of existing photos and 150 photos of new families.
     let catalog = Catalog.open(db);
     const added = await seedScaleLibrary(catalog, { model, root, photos: ADDED, firstFamily: families, extraMembers: ADDED / 2 });
+    grownFamilies = added.nextFamily;
     catalog.close();
     const extra: number[] = [];
     for (let i = 0, g = 0; i < ADDED / 2; g = (g + 7919) % families, i++) extra.push(g);
@@ -105,6 +107,39 @@ describe('a 20k-photo library end to end', () => {
       catalog.close();
     }
   }, 90_000);
+
+  // After the test above: the full search saved its index, the incremental update appended the 300 new photos.
+  it('searches by example through the saved index, for photos indexed by the full search and ones added since', async () => {
+    expect(existsSync(path.join(dir, 'catalog.db-vectors'))).toBe(true);
+    const search = async (photo: string) => {
+      const r = await runCli(['search', photo, '--json', '--top', '4', '--data-dir', dir]);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { results: { path: string; tier: string | null; cosine: number }[] }).results;
+    };
+    const familyOfSize3 = (from: number) => {
+      let f = from;
+      while (familySize(model, f) < 3) f++;
+      return f;
+    };
+    const picked = [familyOfSize3(10), familyOfSize3(families)];
+    expect(picked[1]).toBeLessThan(grownFamilies);
+    const viaIndex: { path: string; cosine: number }[][] = [];
+    for (const f of picked) {
+      const hits = await search(scalePath(root, f, 0));
+      // The family's other members first, as near-duplicates.
+      for (const h of hits.slice(0, familySize(model, f) - 1)) expect([familyOf(h.path), h.tier], h.path).toEqual([f, 'near-duplicate']);
+      viaIndex.push(hits.map((h) => ({ path: h.path, cosine: h.cosine })));
+    }
+    // Without the index the library is loaded and searched exactly: the same family first, and past it nothing
+    // closer than what the index found (beyond the family the index's answer may be another, equally far, photo).
+    rmSync(path.join(dir, 'catalog.db-vectors'), { recursive: true });
+    for (const [i, f] of picked.entries()) {
+      const hits = await search(scalePath(root, f, 0));
+      const n = familySize(model, f) - 1;
+      expect(hits.slice(0, n).map((h) => h.path).sort()).toEqual(viaIndex[i]!.slice(0, n).map((h) => h.path).sort());
+      hits.forEach((h, t) => expect(h.cosine).toBeGreaterThanOrEqual(viaIndex[i]![t]!.cosine - 1e-6));
+    }
+  }, 60_000);
 });
 
 const lib0Key = (catalog: Catalog): string => catalog.embeddings.countsByModel()[0]!.modelKey;

@@ -18,6 +18,10 @@ export interface ContentMetadata {
   pixelHash: string;
   /** 32×32 area-averaged upright RGB (similarity/pixelThumb.ts); null for rows scanned before it was kept. */
   pixelThumb: Uint8Array | null;
+  /** Perceptual fingerprint of pixelThumb (similarity/perceptualHash.ts); null/absent: filled in when the library loads. */
+  perceptualPrint?: Uint8Array | null;
+  /** 'embedded-preview': a camera RAW read through its embedded JPEG; null/absent: the file's own pixels. */
+  decodedFrom?: string | null;
 }
 
 export interface FileRecord {
@@ -35,6 +39,10 @@ export interface FileRecord {
   orientation: number | null;
   pixelHash: string | null;
   pixelThumb: Uint8Array | null;
+  /** See ContentMetadata.perceptualPrint. */
+  perceptualPrint?: Uint8Array | null;
+  /** See ContentMetadata.decodedFrom. */
+  decodedFrom?: string | null;
   status: FileStatus;
   error: string | null;
   updatedAt: number;
@@ -74,6 +82,8 @@ interface FileRow {
   orientation: number | null;
   pixel_hash: string | null;
   pixel_thumb: Uint8Array | null;
+  perceptual_print?: Uint8Array | null;
+  decoded_from?: string | null;
   status: FileStatus;
   error: string | null;
   updated_at: number;
@@ -95,6 +105,8 @@ function toRecord(r: FileRow): FileRecord {
     orientation: r.orientation,
     pixelHash: r.pixel_hash,
     pixelThumb: r.pixel_thumb,
+    perceptualPrint: r.perceptual_print ?? null,
+    decodedFrom: r.decoded_from ?? null,
     status: r.status,
     error: r.error,
     updatedAt: r.updated_at,
@@ -116,15 +128,16 @@ export class FileStore {
   constructor(private readonly db: DatabaseSync) {
     this.upsertStmt = db.prepare(`
       INSERT INTO files (path, size, mtime_ms, content_hash, width, height, format, taken_at, camera_make,
-                         camera_model, orientation, pixel_hash, pixel_thumb, status, error, updated_at)
+                         camera_model, orientation, pixel_hash, pixel_thumb, perceptual_print, decoded_from, status, error,
+                         updated_at)
       VALUES (:path, :size, :mtime, :hash, :width, :height, :format, :takenAt, :make, :model, :orientation,
-              :pixelHash, :pixelThumb, :status, :error, :now)
+              :pixelHash, :pixelThumb, :print, :decodedFrom, :status, :error, :now)
       ON CONFLICT (path) DO UPDATE SET
         size = excluded.size, mtime_ms = excluded.mtime_ms, content_hash = excluded.content_hash,
         width = excluded.width, height = excluded.height, format = excluded.format, taken_at = excluded.taken_at,
         camera_make = excluded.camera_make, camera_model = excluded.camera_model,
         orientation = excluded.orientation, pixel_hash = excluded.pixel_hash, pixel_thumb = excluded.pixel_thumb,
-        status = excluded.status,
+        perceptual_print = excluded.perceptual_print, decoded_from = excluded.decoded_from, status = excluded.status,
         error = excluded.error, updated_at = excluded.updated_at
       RETURNING id`);
     this.lookupStmt = db.prepare(`
@@ -153,6 +166,8 @@ export class FileStore {
       orientation: meta?.orientation ?? null,
       pixelHash: meta?.pixelHash ?? null,
       pixelThumb: meta?.pixelThumb ?? null,
+      print: meta?.perceptualPrint ?? null,
+      decodedFrom: meta?.decodedFrom ?? null,
       status: w.status,
       error: w.status === 'failed' ? w.error : null,
       now,
@@ -189,10 +204,13 @@ export class FileStore {
    * thumbnail is preferred over one scanned before thumbnails were kept.
    */
   metadataFor(contentHash: string): ContentMetadata | null {
-    const r = this.db
+    // A row with a thumbnail, else any: two probes that stop at the first match. One ORDER BY pixel_thumb IS NULL
+    // read every file of the content (a tree of hard links has thousands), once per file scanned: O(n²).
+    const pick = (withThumb: boolean) => this.db
       .prepare(`SELECT * FROM files WHERE content_hash = ? AND status != 'failed' AND pixel_hash IS NOT NULL
-                ORDER BY pixel_thumb IS NULL LIMIT 1`)
+                ${withThumb ? 'AND pixel_thumb IS NOT NULL' : ''} LIMIT 1`)
       .get(contentHash) as FileRow | undefined;
+    const r = pick(true) ?? pick(false);
     if (!r || r.width === null || r.height === null || r.format === null || r.pixel_hash === null) return null;
     return {
       contentHash,
@@ -205,6 +223,8 @@ export class FileStore {
       orientation: r.orientation,
       pixelHash: r.pixel_hash,
       pixelThumb: r.pixel_thumb,
+      perceptualPrint: r.perceptual_print ?? null,
+      decodedFrom: r.decoded_from ?? null,
     };
   }
 
@@ -240,6 +260,12 @@ export class FileStore {
       const row = r as { path: string; pixel_thumb: Uint8Array };
       yield { path: row.path, pixelThumb: row.pixel_thumb };
     }
+  }
+
+  /** Stores fingerprints computed after the scan (rows from before they were kept); nothing else of the rows changes. */
+  setPerceptualPrints(rows: Iterable<{ id: number; print: Uint8Array }>): void {
+    const stmt = this.db.prepare('UPDATE files SET perceptual_print = ? WHERE id = ?');
+    for (const r of rows) stmt.run(r.print, r.id);
   }
 
   markMissing(ids: Iterable<number>, now = Date.now()): number {

@@ -102,6 +102,11 @@ export class Catalog {
     }
   }
 
+  /** False for a catalog opened read-only (caches derived from its rows are then not written back). */
+  get writable(): boolean {
+    return !this.readOnly;
+  }
+
   /** Runs fn atomically. Nested calls become savepoints, so a helper can be transactional on its own. */
   transaction<T>(fn: () => T): T {
     const savepoint = `sp${this.depth}`;

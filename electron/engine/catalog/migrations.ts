@@ -172,6 +172,43 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  // RESERVED SLOTS (this session's parallel work; each owner fills only its own, unused ones are removed):
+  {
+    name: 'half-precision vectors for the duplicate finder',
+    sql: `
+      -- Each vector as the duplicate finder holds it: normalised to unit length and rounded to binary16
+      -- (little-endian), 1.5 KB where the float32 blob is 3 KB, in a table of its own so loading a million of them
+      -- reads only them (see catalog/halfVectors.ts). New embeddings write theirs; rows from before this version
+      -- get theirs from the float32 blob (which stays the source of truth) the first time their model is loaded.
+      CREATE TABLE embedding_halves (
+        id    INTEGER PRIMARY KEY REFERENCES embeddings (id) ON DELETE CASCADE,
+        bits  BLOB NOT NULL
+      );
+      -- The live rows of a model (ids and content hashes, no vectors) straight from an index, in id order:
+      -- through embeddings_model each row would be read from the table, whose rows are the 3 KB vectors. Its
+      -- model_key prefix serves every lookup embeddings_model served, so that one goes.
+      CREATE INDEX embeddings_model_hash ON embeddings (model_key, id, content_hash);
+      DROP INDEX embeddings_model;
+    `,
+  },
+  {
+    name: 'perceptual fingerprints for the near-identical tier',
+    sql: `
+      -- 18 bytes: dHash and pHash (64 bits each) of the pixel thumbnail, then its detail and colourfulness (see
+      -- similarity/perceptualHash.ts). NULL until computed: the scan writes it with the thumbnail, and a row from
+      -- before this version gets it from its pixel_thumb the next time the library loads (no decode, no rescan).
+      ALTER TABLE files ADD COLUMN perceptual_print BLOB;
+    `,
+  },
+  {
+    name: 'RAW preview provenance',
+    sql: `
+      -- How the pixels were read when not from the file's own image: 'embedded-preview' for a camera RAW read
+      -- through the JPEG it embeds (preprocess/rawPreview.ts). NULL for every other file; rows scanned before
+      -- this version keep NULL rightly, as no RAW extension was crawled then. Existing rows are kept as they are.
+      ALTER TABLE files ADD COLUMN decoded_from TEXT;
+    `,
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {

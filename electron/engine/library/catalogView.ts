@@ -4,8 +4,10 @@ import picomatch from 'picomatch';
 import type { Catalog } from '../catalog/index.js';
 import type { FileRecord } from '../catalog/files.js';
 import { LookalikeError } from '../errors.js';
-import { HalfMatrixBuilder, type LibraryEmbeddings } from '../similarity/embeddingMatrix.js';
+import { dotRows, type HalfMatrix, type LibraryEmbeddings } from '../similarity/embeddingMatrix.js';
 import { DEFAULT_KEEP_POLICY, type KeepPolicy } from '../similarity/keepBest.js';
+import { perceptualPrint } from '../similarity/perceptualHash.js';
+import { isPixelThumb } from '../similarity/pixelThumb.js';
 import type { ReportableFile } from '../similarity/report.js';
 import type { Settings } from './settings.js';
 
@@ -14,6 +16,8 @@ export interface LibraryFile extends ReportableFile {
   mtimeMs: number;
   /** Non-null here: files without a content hash cannot be grouped. */
   contentHash: string;
+  /** EXIF make and model, for RAW+JPEG pairs by capture time; null when unknown. */
+  camera?: string | null;
 }
 
 export type { LibraryEmbeddings } from '../similarity/embeddingMatrix.js';
@@ -38,8 +42,10 @@ export function toLibraryFile(f: FileRecord, pixelThumb: Uint8Array | null = f.p
     height: f.height,
     orientation: f.orientation,
     pixelThumb,
+    perceptualPrint: f.perceptualPrint ?? null,
     format: f.format,
     captureTime: parseTakenAt(f.takenAt),
+    camera: [f.cameraMake, f.cameraModel].filter((s) => !!s).join(' ') || null,
   };
 }
 
@@ -48,44 +54,82 @@ export function loadLibraryFiles(catalog: Catalog): LibraryFile[] {
   const thumbs = new Map<string, Uint8Array>();
   for (const t of catalog.files.rotationCandidateThumbs()) thumbs.set(t.path, t.pixelThumb);
   const out: LibraryFile[] = [];
+  const computed: { id: number; print: Uint8Array }[] = [];
   for (const f of catalog.files.withStatus('ok')) {
     const file = toLibraryFile(f, thumbs.get(f.path) ?? null);
-    if (file) out.push(file);
+    if (!file) continue;
+    // A row from before fingerprints were kept: its stored thumbnail is all the fingerprint needs.
+    if (!file.perceptualPrint && isPixelThumb(f.pixelThumb)) {
+      file.perceptualPrint = perceptualPrint(f.pixelThumb);
+      computed.push({ id: f.id, print: file.perceptualPrint });
+    }
+    out.push(file);
   }
+  storeQuietly(catalog, computed);
   return out;
 }
 
-/** The requested model, else the model in use when the catalog has its vectors, else the one with the most. */
-export function chooseModelKey(catalog: Catalog, requested?: string | null, preferred?: string | null): string {
-  const counts = catalog.embeddings.countsByModel();
-  if (requested) {
-    if (!counts.some((c) => c.modelKey === requested)) throw new LookalikeError('not-found', `the catalog has no embeddings for model ${requested}`);
-    return requested;
+/** Keeps computed fingerprints for next time; a read-only or busy catalog just computes them again then. */
+function storeQuietly(catalog: Catalog, rows: readonly { id: number; print: Uint8Array }[]): void {
+  if (rows.length === 0) return;
+  try {
+    catalog.transaction(() => catalog.files.setPerceptualPrints(rows));
+  } catch {
+    // Nothing is lost: the fingerprints are in memory for this load.
   }
-  if (preferred && counts.some((c) => c.modelKey === preferred)) return preferred;
-  const best = [...counts].sort((a, b) => b.count - a.count)[0];
-  if (!best) throw new LookalikeError('unavailable', 'the library has no photos yet: add a folder and scan it first (`lookalike scan <folder>`)');
-  return best.modelKey;
 }
 
 /**
- * One model's live vectors, streamed straight into half precision: never a float32 copy of the whole library
- * (1M × 768 would be 3 GB, plus as much again as per-row arrays before packing).
+ * The requested model, else the model in use when the catalog has its vectors, else the one with the most.
+ * Counting every vector (a pass over an index of a million rows) happens only when several models have vectors.
+ */
+export function chooseModelKey(catalog: Catalog, requested?: string | null, preferred?: string | null): string {
+  const present = catalog.embeddings.models().map((m) => m.key).filter((k) => catalog.embeddings.hasModel(k));
+  if (requested) {
+    if (!present.includes(requested)) throw new LookalikeError('not-found', `the catalog has no embeddings for model ${requested}`);
+    return requested;
+  }
+  if (preferred && present.includes(preferred)) return preferred;
+  if (present.length <= 1) {
+    if (present[0]) return present[0];
+    throw new LookalikeError('unavailable', 'the library has no photos yet: add a folder and scan it first (`lookalike scan <folder>`)');
+  }
+  return [...catalog.embeddings.countsByModel()].sort((a, b) => b.count - a.count)[0]!.modelKey;
+}
+
+/**
+ * One model's live rows: their ids and content hashes now (from an index, no vector read), their vectors as
+ * half-precision rows on first use of `matrix` (migration 7's table; never a float32 copy of the library: 1M × 768
+ * would be 3 GB). Rows of a catalog from before migration 7 are converted once, on that first use.
  */
 export function loadEmbeddings(catalog: Catalog, modelKey: string): LibraryEmbeddings {
   const dim = catalog.embeddings.model(modelKey)?.dim ?? 0;
-  const rows = catalog.embeddings.countLive(modelKey);
-  const builder = new HalfMatrixBuilder(rows, dim);
-  const ids = new Uint32Array(rows);
+  const { ids, hashes } = catalog.embeddings.liveIds(modelKey);
   const rowOfHash = new Map<string, number>();
-  for (const e of catalog.embeddings.live(modelKey)) {
-    if (rowOfHash.size === rows) break;
-    const row = builder.push(e.vector);
-    rowOfHash.set(e.contentHash, row);
-    ids[row] = e.id;
-  }
-  const matrix = builder.finish();
-  return { modelKey, matrix, embeddingIds: matrix.rows === rows ? ids : ids.slice(0, matrix.rows), rowOfHash };
+  hashes.forEach((h, row) => rowOfHash.set(h, row));
+  let matrix: HalfMatrix | null = null;
+  const halfRow = (row: number): Uint16Array | null => catalog.embeddings.halves.row(ids[row]!, dim);
+  return {
+    modelKey,
+    rows: ids.length,
+    embeddingIds: ids,
+    rowOfHash,
+    get matrix(): HalfMatrix {
+      if (matrix) return matrix;
+      const bits = new Uint16Array(ids.length * dim);
+      catalog.embeddings.halves.readInto(ids, bits, dim, catalog.writable);
+      return (matrix = { bits, rows: ids.length, dim });
+    },
+    hasMatrix: () => matrix !== null,
+    rowCosine(a, b) {
+      if (matrix) return dotRows(matrix, a, b);
+      const [ha, hb] = [halfRow(a), halfRow(b)];
+      if (!ha || !hb) return Number.NaN;
+      const pair = new Uint16Array(2 * dim);
+      pair.set(ha), pair.set(hb, dim);
+      return dotRows({ bits: pair, rows: 2, dim }, 0, 1);
+    },
+  };
 }
 
 export function keepPolicy(catalog: Catalog, settings: Pick<Settings, 'keepRules' | 'preferFolders'>): KeepPolicy {

@@ -4,10 +4,14 @@ import type { Catalog } from '../catalog/index.js';
 import { modelKey } from '../catalog/index.js';
 import type { Engine } from '../engine.js';
 import { LookalikeError } from '../errors.js';
-import { searchByExample, type SearchQuery } from '../similarity/searchByExample.js';
+import { dotQuery } from '../similarity/embeddingMatrix.js';
+import { isUnder } from '../similarity/keepBest.js';
+import { rankedHits, searchByExample, type SearchHit, type SearchQuery } from '../similarity/searchByExample.js';
+import { openSearchIndex, searchIndex } from '../similarity/vectorIndexFile.js';
 import { cosineToScore, tierCutoffs, type ScoreScale } from '../similarity/threshold.js';
-import { cosineSimilarity } from '../vectors.js';
+import { cosineSimilarity, normalized } from '../vectors.js';
 import type { Tier } from '../../shared/values.js';
+import { toLibraryFile, type LibraryFile } from './catalogView.js';
 import type { GroupIndex } from './groupIndex.js';
 import { patchHeatmap } from './patchHeatmap.js';
 import type { CompareResult, SearchResult } from './types.js';
@@ -31,20 +35,58 @@ async function outsideQuery(engine: Engine, image: string, libraryKey: string, h
   return { vector: vector!, contentHash: await hashFile(image), pixelHash: prepared.pixelHash, path: null };
 }
 
-export async function searchLibrary(
-  deps: { catalog: Catalog; index: GroupIndex; engine: () => Promise<Engine>; hashFile: (p: string) => Promise<string>; thumb: (p: string) => string },
-  req: SearchRequest,
-): Promise<SearchResult> {
-  const loaded = deps.index.load();
-  if (!loaded) throw new LookalikeError('unavailable', 'the library has no photos yet: add a folder and scan it first');
-  const key = loaded.embeddings.modelKey;
+type SearchDeps = { catalog: Catalog; index: GroupIndex; engine: () => Promise<Engine>; hashFile: (p: string) => Promise<string>; thumb: (p: string) => string };
+
+/** Rows written after the saved index beyond which scanning them exactly costs more than loading the library. */
+const INDEX_TAIL_MAX = 50_000;
+/** Sign-code candidates rescored exactly: 64 missed family members now and then at 20k; 1,024 rows cost ~10 ms. */
+const INDEX_CANDIDATES = 1024;
+
+/**
+ * The search through the index the last full neighbour search saved (vectorIndexFile.ts): its candidates and
+ * the vectors written since, rescored exactly from the catalog, with their files read one content at a time. A
+ * million-photo library answers without loading its vectors or its file list. Null when there is no saved index.
+ */
+function indexedSearch(deps: SearchDeps, key: string, scale: ScoreScale, query: SearchQuery, req: SearchRequest): SearchHit[] | null {
+  const { catalog } = deps;
+  const saved = openSearchIndex(catalog, key);
+  if (!saved || saved.meta.dim !== query.vector.length) return null;
+  let indexedUpTo = 0;
+  for (const id of saved.ids) if (id > indexedUpTo) indexedUpTo = id;
+  const tail = catalog.embeddings.idsAfter(key, indexedUpTo);
+  if (tail.length > INDEX_TAIL_MAX) return null;
+  const unit = normalized(query.vector);
+  const dim = saved.meta.dim;
+  const ranked: { id: number; sim: number }[] = [];
+  for (const id of new Set([...searchIndex(saved, unit, Math.max(INDEX_CANDIDATES, 4 * (req.top + 8))), ...tail])) {
+    const bits = catalog.embeddings.halves.row(id, dim);
+    if (bits) ranked.push({ id, sim: dotQuery({ bits, rows: 1, dim }, unit, 0) });
+  }
+  ranked.sort((a, b) => b.sim - a.sim);
+  const roots = catalog.roots.list().map((r) => r.path);
+  const filesOf = (id: number): LibraryFile[] => {
+    const hash = catalog.embeddings.hashOf(id);
+    if (!hash) return [];
+    return catalog.files.byContentHash(hash).map((f) => toLibraryFile(f)).filter((f): f is LibraryFile => f !== null && roots.some((root) => isUnder(f.path, root)));
+  };
+  return rankedHits(ranked, filesOf, query, { top: req.top, threshold: req.threshold, scale });
+}
+
+export async function searchLibrary(deps: SearchDeps, req: SearchRequest): Promise<SearchResult> {
+  const model = deps.index.model();
+  if (!model) throw new LookalikeError('unavailable', 'the library has no photos yet: add a folder and scan it first');
+  const { key, scale } = model;
   const known = deps.catalog.files.get(req.path);
   const stored = known?.status === 'ok' && known.contentHash ? deps.catalog.embeddings.get(known.contentHash, key) : null;
   const query: SearchQuery =
     known?.contentHash && stored
       ? { vector: stored.vector, contentHash: known.contentHash, pixelHash: known.pixelHash, path: req.path }
       : await outsideQuery(await deps.engine(), req.path, key, deps.hashFile);
-  const hits = searchByExample(loaded.embeddings.matrix, loaded.embeddings.rowOfHash, deps.index.filesInLibrary(), query, { top: req.top, threshold: req.threshold, scale: loaded.scale });
+  // Vectors already in memory are the quickest (and exact); else the saved index; else load the library.
+  const inMemory = deps.index.loadedWithVectors();
+  const indexed = inMemory ? null : indexedSearch(deps, key, scale, query, req);
+  const loaded = indexed ? null : (inMemory ?? deps.index.load());
+  const hits = indexed ?? (loaded ? searchByExample(loaded.embeddings.matrix, loaded.embeddings.rowOfHash, deps.index.filesInLibrary(), query, { top: req.top, threshold: req.threshold, scale }) : []);
   return { query: req.path, threshold: req.threshold, hits: hits.map((h) => ({ ...h, thumb: deps.thumb(h.path) })) };
 }
 

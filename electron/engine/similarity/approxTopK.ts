@@ -3,7 +3,7 @@
 // recomputed exactly from the f32 matrix, so quantisation costs recall, never accuracy.
 //
 // Default for wide embeddings: binary codes (the sign of each mean-centred coordinate, compared by Hamming
-// distance) with 2k candidates per row rescored exactly, the usual "binary quantisation + rescoring" recipe.
+// distance) with k + 4 candidates per row rescored exactly, the usual "binary quantisation + rescoring" recipe.
 // A 768-d code is 96 bytes and a distance is 12 popcounts, so the graph build and search cost a fraction of i8's:
 // on the 100k-row bench (bench/grouping.ts, same run) b1 took 15–17 s where i8 with the same graph took 47 s.
 // Narrow vectors keep i8: a code of a few dozen bits ties too often to rank neighbours. Sign codes order close
@@ -15,6 +15,7 @@ import { BatchMatches, Index, MetricKind, ScalarKind, type Matches } from 'usear
 import { dotRows, isHalf, rowInto, type VectorMatrix } from './embeddingMatrix.js';
 import { offerNeighbor, sortNeighbors, type TopKOptions } from './exactTopK.js';
 import { emptyGraph, type NeighborGraph } from './neighborGraph.js';
+import type { BuiltIndex } from './vectorIndexFile.js';
 
 export type Quantization = 'f32' | 'f16' | 'i8' | 'b1';
 
@@ -30,17 +31,26 @@ export interface ApproxOptions extends TopKOptions {
   expansionAdd?: number;
   /** Beam width while searching; higher = better recall, slower. */
   expansionSearch?: number;
-  /** Candidates fetched per row before exact rescoring (default 2k for b1, k + 1 otherwise). */
+  /** Candidates fetched per row before exact rescoring (default k + 4 for b1, k + 1 otherwise). */
   candidates?: number;
   /** Native threads; 0 = all cores. */
   threads?: number;
+  /** Handed the built index (keys are rows), for a caller that keeps it (vectorIndexFile.ts). */
+  keep?: (built: BuiltIndex) => void;
 }
 
 /**
  * Graph settings, measured side by side in bench/grouping.ts on 100k clustered 768-d rows (b1, reverse pairs):
- * build beam 64 → 15.0 s, recall@16 0.939; 80 → 15.0 s, 0.968; 96 → 16.7 s, 0.986. 96 buys the margin over 0.95.
+ * build beam 64 → 15.0 s, recall@16 0.939; 80 → 15.0 s, 0.968; 96 → 16.7 s, 0.986.
+ * On the ViT-shaped library of bench/scale.ts (100k rows, families of 2–5, CPU seconds of the whole search, one
+ * run each): beams 96/64 and 2k candidates 45 s, family recall 0.9999; 64/48 and 24 candidates 36 s, 0.9997;
+ * 48/32 and 20 candidates 26 s, 0.9997. A million rows took 528 s at 96/64: the lighter search pass (the larger
+ * share of the time) and the 64 build beam trade recall@16 of big clusters for the first run at scale.
  */
-export const APPROX_DEFAULTS = { connectivity: 16, expansionAdd: 96, expansionSearch: 64 } as const;
+export const APPROX_DEFAULTS = { connectivity: 16, expansionAdd: 64, expansionSearch: 32 } as const;
+
+/** Candidates per row for sign codes: the k kept plus a few spare for the pairs the rescoring drops. */
+const BINARY_SPARE = 4;
 
 /** Rows per add/search call: bounds the centred-code buffer and lets a cancel land within one chunk. */
 const CHUNK = 8192;
@@ -145,7 +155,7 @@ export function approxTopK(m: VectorMatrix, opts: ApproxOptions): NeighborGraph 
   const quantization = opts.quantization ?? (m.dim >= BINARY_MIN_DIM ? 'b1' : 'i8');
   const binary = quantization === 'b1';
   // One extra slot: a row usually finds itself first.
-  const want = Math.min(m.rows, Math.max(k + 1, opts.candidates ?? (binary ? 2 * k : k + 1)));
+  const want = Math.min(m.rows, Math.max(k + 1, opts.candidates ?? (binary ? k + BINARY_SPARE : k + 1)));
   const threads = opts.threads ?? 0;
   const index = new Index({
     dimensions: m.dim,
@@ -157,7 +167,8 @@ export function approxTopK(m: VectorMatrix, opts: ApproxOptions): NeighborGraph 
     expansion_search: Math.max(opts.expansionSearch ?? APPROX_DEFAULTS.expansionSearch, want),
     multi: false,
   });
-  const encode = rowEncoder(m, binary);
+  const means = binary ? columnMeans(m) : null;
+  const encode = rowEncoder(m, binary, means);
   for (let start = 0; start < m.rows; start += CHUNK) {
     opts.signal?.throwIfAborted();
     const end = Math.min(m.rows, start + CHUNK);
@@ -167,5 +178,6 @@ export function approxTopK(m: VectorMatrix, opts: ApproxOptions): NeighborGraph 
   }
   searchAndOffer(m, g, index, encode, { want, threads, floor, maxHamming: hammingLimit(m.dim, floor, binary), signal: opts.signal });
   sortNeighbors(g);
+  opts.keep?.({ index, binary, means });
   return g;
 }

@@ -111,49 +111,40 @@ export function toFloat32Matrix(m: VectorMatrix): EmbeddingMatrix {
   return { data, rows: m.rows, dim: m.dim };
 }
 
-/** Fills a half matrix one vector at a time (the catalog streams them), normalising each on the way in. */
-export class HalfMatrixBuilder {
-  readonly matrix: HalfMatrix;
-  private readonly scratch: Float32Array;
-  private next = 0;
-
-  constructor(rows: number, dim: number) {
-    this.matrix = { bits: new Uint16Array(rows * dim), rows, dim };
-    this.scratch = new Float32Array(dim);
-  }
-
-  push(v: Float32Array): number {
-    const { dim } = this.matrix;
-    if (v.length !== dim) throw new Error(`embedding ${this.next} has ${v.length} values, expected ${dim}`);
-    if (this.next >= this.matrix.rows) throw new Error(`more than the ${this.matrix.rows} vectors counted`);
-    this.scratch.set(v);
-    normalizeRow(this.scratch, 0, dim);
-    const base = this.next * dim;
-    // Rounded halves can make a row a hair longer than 1, and two such rows a cosine above 1: at threshold 100
-    // (cut = 1) a lossy re-encode would pass for the same picture. Shrink until the stored row is at most unit.
-    // Each half is within 2^-11 of its value, so one rescale by (1 - 2^-11)/‖row‖ suffices; the loop is a guard.
-    for (let scale = 1; ; ) {
-      let norm = 0;
-      if (scale !== 1) for (let d = 0; d < dim; d++) this.scratch[d] = this.scratch[d]! * scale;
-      for (let d = 0; d < dim; d++) this.matrix.bits[base + d] = toHalfBits(this.scratch[d]!);
-      for (let d = 0; d < dim; d++) norm += HALF[this.matrix.bits[base + d]!]! * HALF[this.matrix.bits[base + d]!]!;
-      if (norm <= 1) break;
-      scale = (1 - 2 ** -11) / Math.sqrt(norm);
-    }
-    return this.next++;
-  }
-
-  /** The rows filled (fewer than counted when the library changed while streaming). */
-  finish(): HalfMatrix {
-    const { dim } = this.matrix;
-    return this.next === this.matrix.rows ? this.matrix : { bits: this.matrix.bits.slice(0, this.next * dim), rows: this.next, dim };
+/**
+ * `v` normalised and rounded to halves into out[offset…] (scratch: dim floats). Rounded halves can make a row a
+ * hair longer than 1, and two such rows a cosine above 1: at threshold 100 (cut = 1) a lossy re-encode would
+ * pass for the same picture. So the row shrinks until the stored one is at most unit. Each half is within 2^-11
+ * of its value, so one rescale by (1 - 2^-11)/‖row‖ suffices; the loop is a guard.
+ */
+export function toUnitHalf(v: Float32Array, out: Uint16Array, offset: number, scratch: Float32Array): void {
+  const dim = v.length;
+  scratch.set(v);
+  normalizeRow(scratch, 0, dim);
+  for (let scale = 1; ; ) {
+    let norm = 0;
+    if (scale !== 1) for (let d = 0; d < dim; d++) scratch[d] = scratch[d]! * scale;
+    for (let d = 0; d < dim; d++) out[offset + d] = toHalfBits(scratch[d]!);
+    for (let d = 0; d < dim; d++) norm += HALF[out[offset + d]!]! * HALF[out[offset + d]!]!;
+    if (norm <= 1) break;
+    scale = (1 - 2 ** -11) / Math.sqrt(norm);
   }
 }
 
 /** One model's vectors as the library loads them, with the ids the catalog's neighbour lists use. */
 export interface LibraryEmbeddings {
   modelKey: string;
-  matrix: VectorMatrix;
+  /** Live vectors (the matrix's rows), known without reading one. */
+  rows: number;
+  /**
+   * The vectors, read on first use: grouping on stored neighbour lists never needs them, a search or an
+   * incremental update does (1.5 GB at 1M, so only then).
+   */
+  readonly matrix: VectorMatrix;
+  /** Whether matrix has been read already (then it is the cheapest way to any cosine). */
+  hasMatrix(): boolean;
+  /** Cosine of two rows without the matrix: their two vectors read from the catalog. */
+  rowCosine(a: number, b: number): number;
   /** embeddings.id of each row. */
   embeddingIds: Uint32Array;
   rowOfHash: Map<string, number>;

@@ -5,6 +5,7 @@ import type { VectorMatrix } from './embeddingMatrix.js';
 import { exactTopK } from './exactTopK.js';
 import type { NeighborGraph } from './neighborGraph.js';
 import { STORED_SCORE_FLOOR, thresholdToCosine } from './threshold.js';
+import type { BuiltIndex } from './vectorIndexFile.js';
 
 /**
  * Rows above which the approximate index is used. Measured with bench/grouping.ts on 768-d clustered vectors
@@ -26,6 +27,8 @@ export interface FindNeighborsOptions {
   signal?: AbortSignal;
   /** Lowest cosine kept; by default what STORED_SCORE_FLOOR is on the uncalibrated scale. */
   floor?: number;
+  /** Handed the approximate search's index (not called for an exact search, which builds none). */
+  keepIndex?: (built: BuiltIndex) => void;
 }
 
 export interface NeighborSearchResult {
@@ -42,6 +45,6 @@ export function findNeighbors(m: VectorMatrix, opts: FindNeighborsOptions = {}):
   const graph =
     method === 'exact'
       ? exactTopK(m, { k, floor, signal: opts.signal })
-      : approxTopK(m, { k, floor, quantization: opts.quantization, signal: opts.signal });
+      : approxTopK(m, { k, floor, quantization: opts.quantization, signal: opts.signal, keep: opts.keepIndex });
   return { graph, method, floor };
 }

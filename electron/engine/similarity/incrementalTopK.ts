@@ -12,7 +12,7 @@ import type { NeighborGraph } from './neighborGraph.js';
 
 
 /** Best-first lists → the min-heaps offerNeighbor keeps (an ascending list is a valid min-heap). */
-function toHeaps(g: NeighborGraph): void {
+export function toHeaps(g: NeighborGraph): void {
   for (let r = 0; r < g.rows; r++) {
     const base = r * g.k;
     g.ids.subarray(base, base + g.counts[r]!).reverse();

@@ -1,15 +1,18 @@
 // Neighbour lists persisted in the catalog, so a new threshold (or a new session) regroups without searching
 // again. A fingerprint of the searched rows (their embedding ids, k, floor) says whether the stored lists
 // still describe this library exactly. When they do not, the lists that still apply are kept: lists of photos
-// that left lose those entries, new photos are searched against the library (incrementalTopK.ts) and only the
-// lists that changed are written. A full search happens on the first run, when k or the floor changed, or when
-// most of the library is new.
+// that left lose those entries, new photos join the index the full search saved beside the catalog and search
+// it (indexedIncremental.ts; without one, the library is searched against them: incrementalTopK.ts), and only
+// the lists that changed are written. A full search happens on the first run, when k or the floor changed, or
+// when most of the library is new; it saves its index for those updates and search by example (vectorIndexFile.ts).
 import type { Catalog } from '../catalog/index.js';
 import { findNeighbors, DEFAULT_NEIGHBORS, type SearchMethod } from './findNeighbors.js';
 import type { LibraryEmbeddings } from './embeddingMatrix.js';
 import { addRowsToGraph } from './incrementalTopK.js';
 import { emptyGraph, type NeighborGraph } from './neighborGraph.js';
 import { STORED_SCORE_FLOOR, thresholdToCosine } from './threshold.js';
+import { addRowsThroughIndex } from './indexedIncremental.js';
+import { keepSearchIndex, type BuiltIndex } from './vectorIndexFile.js';
 
 const fingerprintKey = (modelKey: string): string => `duplicates.neighbors:${modelKey}`;
 
@@ -57,8 +60,8 @@ function rowsOfIds(lib: LibraryEmbeddings): Int32Array {
 
 function loadStored(catalog: Catalog, lib: LibraryEmbeddings, k: number): StoredLists {
   const rowOfId = rowsOfIds(lib);
-  const g = emptyGraph(lib.matrix.rows, k);
-  const filled = new Uint8Array(lib.matrix.rows);
+  const g = emptyGraph(lib.rows, k);
+  const filled = new Uint8Array(lib.rows);
   const pruned: number[] = [];
   // One query for the whole model; lists of content that is no longer live are skipped.
   for (const [hash, list] of catalog.neighbors.allForModel(lib.modelKey)) {
@@ -78,7 +81,7 @@ function loadStored(catalog: Catalog, lib: LibraryEmbeddings, k: number): Stored
     filled[row] = 1;
   }
   const fresh: number[] = [];
-  for (let r = 0; r < lib.matrix.rows; r++) if (!filled[r]) fresh.push(r);
+  for (let r = 0; r < lib.rows; r++) if (!filled[r]) fresh.push(r);
   return { graph: g, fresh, pruned };
 }
 
@@ -111,15 +114,19 @@ export function loadOrFindNeighbors(
     const stored = loadStored(catalog, lib, k);
     const ms = () => performance.now() - start;
     if (previous === print && stored.fresh.length === 0 && stored.pruned.length === 0) return { graph: stored.graph, source: 'stored', ms: ms(), searched: 0 };
-    if (stored.fresh.length <= lib.matrix.rows * INCREMENTAL_MAX_SHARE) {
+    if (stored.fresh.length <= lib.rows * INCREMENTAL_MAX_SHARE) {
       const floor = opts.floor ?? thresholdToCosine(STORED_SCORE_FLOOR);
-      const changed = addRowsToGraph(lib.matrix, stored.graph, stored.fresh, { floor, signal: opts.signal });
+      // Through the saved index when there is one (cost grows with the new rows only), else against the library.
+      const changed = addRowsThroughIndex(catalog, lib, stored.graph, stored.fresh, { floor, rowOfId: rowsOfIds(lib), readOnly: opts.readOnly, signal: opts.signal })
+        ?? addRowsToGraph(lib.matrix, stored.graph, stored.fresh, { floor, signal: opts.signal });
       for (const row of stored.pruned) changed.add(row);
       if (!opts.readOnly) store(catalog, lib, stored.graph, print, changed);
       return { graph: stored.graph, source: 'incremental', ms: ms(), searched: stored.fresh.length };
     }
   }
-  const { graph, method } = findNeighbors(lib.matrix, { k, signal: opts.signal, ...(opts.floor === undefined ? {} : { floor: opts.floor }) });
-  if (!opts.readOnly) store(catalog, lib, graph, print, null);
-  return { graph, source: method, ms: performance.now() - start, searched: lib.matrix.rows };
+  let built: BuiltIndex | null = null;
+  const keepIndex = (b: BuiltIndex) => void (built = b);
+  const { graph, method } = findNeighbors(lib.matrix, { k, signal: opts.signal, keepIndex, ...(opts.floor === undefined ? {} : { floor: opts.floor }) });
+  if (!opts.readOnly) store(catalog, lib, graph, print, null), keepSearchIndex(catalog, lib, built);
+  return { graph, source: method, ms: performance.now() - start, searched: lib.rows };
 }

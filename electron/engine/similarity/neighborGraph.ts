@@ -43,3 +43,12 @@ export function setNeighbors(g: NeighborGraph, row: number, list: readonly Neigh
   }
   g.counts[row] = count;
 }
+
+/** The similarity of a and b when either lists the other (the exact cosine stored with the pair), else null. */
+export function listedSimilarity(g: NeighborGraph, a: number, b: number): number | null {
+  for (const [from, to] of [[a, b], [b, a]] as const) {
+    const base = from * g.k;
+    for (let n = 0; n < g.counts[from]!; n++) if (g.ids[base + n] === to) return g.sims[base + n]!;
+  }
+  return null;
+}

@@ -40,10 +40,20 @@ export function searchByExample<F extends HashedFile>(
     const row = rowOfHash.get(f.contentHash);
     if (row !== undefined && wanted.has(row)) filesOfRow.set(row, [...(filesOfRow.get(row) ?? []), f]);
   }
+  return rankedHits(nearest, (row) => filesOfRow.get(row) ?? [], query, opts);
+}
+
+/** Hits from vectors ranked best first (`id` is whatever `filesOf` takes): each vector's files, tiered. */
+export function rankedHits<K, F extends HashedFile>(
+  ranked: readonly { id: K; sim: number }[],
+  filesOf: (id: K) => readonly F[],
+  query: SearchQuery,
+  opts: { top: number; threshold: number; scale?: ScoreScale },
+): SearchHit[] {
   const cut = tierCutoffs(opts.threshold, opts.scale);
   const hits: SearchHit[] = [];
-  for (const { id, sim } of nearest) {
-    for (const f of filesOfRow.get(id) ?? []) {
+  for (const { id, sim } of ranked) {
+    for (const f of filesOf(id)) {
       if (f.path === query.path) continue;
       const tier: Tier | null =
         f.contentHash === query.contentHash ? 'exact'
