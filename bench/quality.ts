@@ -4,13 +4,18 @@
 // distinct-but-similar pairs, at the calibrated threshold and over a sweep, plus what the uncalibrated scale gave.
 // Models: the generated descriptor model (which sees) and the random-weight tiny ViT (whose cosines crowd near 1,
 // so calibration has to move its scale); LOOKALIKE_MODEL=DIR scores a real model folder instead.
+// First, a real peer side by side: Debian's findimagedupes (installed from apt when missing) and the `lookalike`
+// CLI as a user runs it, in one per-transform recall table with false merges and wall time.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Library, openLibrary } from '../electron/engine/library/index.js';
 import { DEFAULT_SEED, GENERATOR_MANIFEST, generateVitModel, type VitPreset } from '../scripts/model-generator/generate.js';
+import { runFindimagedupes } from './peers/findimagedupes.js';
+import { runLookalikeCli } from './peers/lookalikeCli.js';
 import { corpusDir } from './photos.js';
+import { readTruth, recallTable, scoreGroups, type TableColumn } from './transformRecall.js';
 
 async function generated(preset: VitPreset): Promise<string> {
   const dir = path.resolve('.cache/models', `${preset}-${DEFAULT_SEED}`);
@@ -55,18 +60,48 @@ async function scoreModel(name: string, modelDir: string, corpus: string): Promi
   }
 }
 
+/**
+ * The peer side by side: findimagedupes at -t 90% and `lookalike scan` + `lookalike dupes --json` per model, each
+ * scored per transform against truth.json (a copy counts when it shares a group with its original).
+ */
+async function sideBySide(corpus: string, models: readonly [string, string][]): Promise<Record<string, unknown>> {
+  const truth = await readTruth(corpus);
+  const files = new Set(truth.groupOf.keys());
+  const columns: TableColumn[] = [];
+  const notes: string[] = [];
+  try {
+    const fid = await runFindimagedupes([path.join(corpus, 'originals'), path.join(corpus, 'variants')], files, '90%');
+    columns.push({ name: 'findimagedupes (-t 90%)', score: scoreGroups(truth, fid.groups), wallSeconds: fid.wallSeconds });
+  } catch (err) {
+    notes.push(`findimagedupes skipped: ${(err as Error).message}`);
+  }
+  for (const [name, dir] of models) {
+    const run = await runLookalikeCli(corpus, dir);
+    columns.push({ name: `Lookalike, ${name}`, score: scoreGroups(truth, run.groups), wallSeconds: run.wallSeconds });
+    const seconds = `scan ${run.scanSeconds.toFixed(1)} s (with its first calibration), dupes ${run.dupesSeconds.toFixed(1)} s`;
+    notes.push(`Lookalike, ${name}: ${seconds}; threshold ${run.threshold}; groups by tier ${JSON.stringify(run.tiers)} (similar not scored)`);
+  }
+  console.log(`\nPer-transform recall on ${corpus} (wall time: scan + dupes, or findimagedupes' whole run):\n`);
+  console.log(recallTable(truth.transforms, columns));
+  for (const note of notes) console.log(`- ${note}`);
+  return { columns: columns.map((c) => ({ name: c.name, wallSeconds: Math.round(c.wallSeconds * 10) / 10, ...c.score })), notes };
+}
+
 export async function benchQuality(): Promise<Record<string, unknown>> {
-  const corpus = process.env.LOOKALIKE_PHOTOS ?? corpusDir();
-  if (!corpus || !existsSync(path.join(corpus, 'truth.json'))) {
+  const found = process.env.LOOKALIKE_PHOTOS ?? corpusDir();
+  if (!found || !existsSync(path.join(found, 'truth.json'))) {
     console.log('no corpus (../shared/photos or LOOKALIKE_PHOTOS); skipped');
     return { skipped: true };
   }
+  // The CLI reports real paths; truth.json's are joined onto the same.
+  const corpus = await realpath(found);
   const models: [string, string][] = process.env.LOOKALIKE_MODEL
     ? [[process.env.LOOKALIKE_MODEL, process.env.LOOKALIKE_MODEL]]
     : [['generated descriptor (sees)', await generated('descriptor')], ['generated tiny ViT (random weights)', await generated('tiny')]];
+  const peers = await sideBySide(corpus, models);
   const results = [];
   for (const [name, dir] of models) results.push(await scoreModel(name, dir, corpus));
-  const result = { corpus, models: results };
+  const result = { corpus, peers, models: results };
   console.log(JSON.stringify(result, null, 2));
   return result;
 }

@@ -11,6 +11,8 @@ import { calibratedScale, cosineToScore, LINEAR_SCALE, type ScoreScale } from '.
 import { DEFAULT_THRESHOLD } from '../../shared/values.js';
 import { parseTakenAt } from './catalogView.js';
 import { calibrationEdits, makeEdits } from './calibrationEdits.js';
+import { choosePerceptualDistance, distinctHammings, FINGERPRINT_EDITS, storedPrint, type PerceptualCalibration } from './calibrationPerceptual.js';
+import { hammingDistance, perceptualPrint } from '../similarity/perceptualHash.js';
 import { chooseCut, describe, histogram, type Distribution, type Histogram } from './calibrationRule.js';
 import { chooseSample, distinctNeighbours, thumbViews, type SampleCandidate, type SampledPhoto } from './calibrationSample.js';
 import type { JobControl } from './jobs.js';
@@ -36,6 +38,11 @@ export interface CalibrationFigures {
   edits: Distribution & { byEdit: Record<string, { n: number; p05: number; median: number }> };
   distinct: Distribution & { excludedPairs: number; notDuplicates: number };
   histogram: Histogram;
+  /**
+   * The near-identical tier's Hamming distance and the fingerprint distances behind it (calibrationPerceptual.ts).
+   * Absent in calibrations stored before the tier; edits measured by an earlier, stopped run are not in it.
+   */
+  perceptual?: PerceptualCalibration;
   /** The same cuts as scores on the calibrated scale, for "edits score ≥ X, different photos ≤ Y". */
   scores: { editsP05: number; distinctP99: number };
   at: number;
@@ -99,15 +106,18 @@ function planRun(catalog: Catalog, modelKey: string, size: number): SampleCandid
   return sample;
 }
 
-/** One photo's edit cosines, or null when the photo cannot be read. */
-async function measurePhoto(deps: CalibrationDeps, photo: SampleCandidate): Promise<EditCosine[] | null> {
+/** One photo's edit cosines and fingerprint distances, or null when the photo cannot be read. */
+async function measurePhoto(deps: CalibrationDeps, photo: SampleCandidate): Promise<{ rows: EditCosine[]; hammings: number[] } | null> {
   const { catalog, engine, modelKey } = deps;
   try {
     const original = unit(catalog.embeddings.get(photo.contentHash, modelKey)!.vector);
+    const originalPrint = storedPrint(catalog.files.get(photo.path));
     const edits = await makeEdits(photo.path);
-    const tensors = await Promise.all(edits.map(async (e) => (await engine.prepare(e.bytes, `${photo.path} (${e.edit})`)).tensor));
-    const vectors = await engine.runBatch(tensors, { pooled: true });
-    return edits.map((e, i) => ({ contentHash: photo.contentHash, edit: e.edit, cosine: dot(original, unit(vectors[i]!)) }));
+    const prepared = await Promise.all(edits.map((e) => engine.prepare(e.bytes, `${photo.path} (${e.edit})`)));
+    const vectors = await engine.runBatch(prepared.map((p) => p.tensor), { pooled: true });
+    // The same decoded edits give the fingerprint's distances: no second decode.
+    const hammings = originalPrint ? edits.flatMap((e, i) => (FINGERPRINT_EDITS.has(e.edit) ? [hammingDistance(originalPrint, perceptualPrint(prepared[i]!.pixelThumb))] : [])) : [];
+    return { rows: edits.map((e, i) => ({ contentHash: photo.contentHash, edit: e.edit, cosine: dot(original, unit(vectors[i]!)) })), hammings };
   } catch {
     return null;
   }
@@ -117,7 +127,7 @@ async function measurePhoto(deps: CalibrationDeps, photo: SampleCandidate): Prom
 const IN_FLIGHT = 3;
 
 /** Embeds the edits of every sampled photo not measured yet; returns how many could not be read. */
-async function measureEdits(deps: CalibrationDeps, sample: readonly SampleCandidate[], control: JobControl): Promise<number> {
+async function measureEdits(deps: CalibrationDeps, sample: readonly SampleCandidate[], control: JobControl, hammings: number[]): Promise<number> {
   const { catalog, modelKey } = deps;
   const measured = new Set(catalog.calibrations.edits(modelKey).map((e) => e.contentHash));
   const meter = new ProgressMeter(sample.length);
@@ -126,9 +136,10 @@ async function measureEdits(deps: CalibrationDeps, sample: readonly SampleCandid
     if (control.signal.aborted) throw new LookalikeError('cancelled', 'calibration cancelled; run it again to continue where it stopped');
     await control.pause?.wait(control.signal);
     const batch = sample.slice(i, i + IN_FLIGHT);
-    const results = await Promise.all(batch.map((p) => (measured.has(p.contentHash) ? Promise.resolve([]) : measurePhoto(deps, p))));
+    const results = await Promise.all(batch.map((p) => (measured.has(p.contentHash) ? Promise.resolve({ rows: [], hammings: [] }) : measurePhoto(deps, p))));
     // Each photo's rows commit together, so a run stopped here resumes after the last whole photo.
-    catalog.transaction(() => results.forEach((rows) => rows && catalog.calibrations.addEdits(modelKey, rows)));
+    catalog.transaction(() => results.forEach((r) => r && catalog.calibrations.addEdits(modelKey, r.rows)));
+    for (const r of results) hammings.push(...(r?.hammings ?? []));
     for (const rows of results) {
       if (rows) meter.succeed();
       else {
@@ -141,12 +152,14 @@ async function measureEdits(deps: CalibrationDeps, sample: readonly SampleCandid
   return unreadable;
 }
 
-function distinctCosines(catalog: Catalog, modelKey: string, sample: readonly SampleCandidate[]): { cosines: number[]; excludedPairs: number; notDuplicates: number } {
-  const photos: SampledPhoto[] = sample.map((s) => {
-    const thumb = catalog.files.get(s.path)?.pixelThumb ?? null;
-    return { ...s, vector: unit(catalog.embeddings.get(s.contentHash, modelKey)!.vector), views: thumb ? thumbViews(thumb) : null };
+function distinctCosines(catalog: Catalog, modelKey: string, sample: readonly SampleCandidate[]): { cosines: number[]; hammings: number[]; excludedPairs: number; notDuplicates: number } {
+  const photos: (SampledPhoto & { print: Uint8Array | null })[] = sample.map((s) => {
+    const row = catalog.files.get(s.path);
+    const thumb = row?.pixelThumb ?? null;
+    return { ...s, vector: unit(catalog.embeddings.get(s.contentHash, modelKey)!.vector), views: thumb ? thumbViews(thumb) : null, print: storedPrint(row) };
   });
   const { cosines, excludedPairs } = distinctNeighbours(photos);
+  const hammings = distinctHammings(photos);
   // A "not a duplicate" decision is a pair a person saw and called different: evidence of how close different
   // photos of this library come, however near the model puts them.
   let notDuplicates = 0;
@@ -158,7 +171,7 @@ function distinctCosines(catalog: Catalog, modelKey: string, sample: readonly Sa
     cosines.push(dot(unit(va.vector), unit(vb.vector)));
     notDuplicates++;
   }
-  return { cosines, excludedPairs, notDuplicates };
+  return { cosines, hammings, excludedPairs, notDuplicates };
 }
 
 function byEdit(rows: readonly { edit: string; cosine: number }[]): CalibrationFigures['edits']['byEdit'] {
@@ -176,7 +189,8 @@ export async function runCalibration(deps: CalibrationDeps, req: { sample?: numb
   const size = req.sample ?? DEFAULT_CALIBRATION_SAMPLE;
   if (!Number.isInteger(size) || size < 2) throw new LookalikeError('invalid-request', `the sample must be a whole number of photos, at least 2, got ${size}`);
   const sample = planRun(catalog, modelKey, size);
-  const unreadable = await measureEdits(deps, sample, control);
+  const editHammings: number[] = [];
+  const unreadable = await measureEdits(deps, sample, control, editHammings);
   const inSample = new Set(sample.map((s) => s.contentHash));
   const editRows = catalog.calibrations.edits(modelKey).filter((e) => inSample.has(e.contentHash));
   if (editRows.length === 0) throw new LookalikeError('failed', 'none of the sampled photos could be read to make edits of them');
@@ -197,6 +211,7 @@ export async function runCalibration(deps: CalibrationDeps, req: { sample?: numb
     edits: { ...edits, byEdit: byEdit(editRows) },
     distinct: { ...dist, excludedPairs: distinct.excludedPairs, notDuplicates: distinct.notDuplicates },
     histogram: histogram(editRows.map((e) => e.cosine), distinct.cosines),
+    perceptual: choosePerceptualDistance(editHammings, distinct.hammings),
     scores: { editsP05: cosineToScore(edits.p05, scale), distinctP99: dist.n ? cosineToScore(dist.p99, scale) : 0 },
     at: Date.now(),
   };

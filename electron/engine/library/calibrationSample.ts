@@ -142,7 +142,8 @@ const dot = (a: Float32Array, b: Float32Array): number => {
   return s;
 };
 
-function sameContent(a: SampledPhoto, b: SampledPhoto): boolean {
+/** The two are one photo for calibration's "different photos": same pixels, same shot, or the same picture by their thumbnails. */
+export function sameContent(a: SampledPhoto, b: SampledPhoto): boolean {
   if (a.pixelHash !== null && a.pixelHash === b.pixelHash) return true;
   if (a.captureTime !== null && b.captureTime !== null && Math.abs(a.captureTime - b.captureTime) <= SAME_SHOT_MS) return true;
   return a.views !== null && b.views !== null && pictureCorrelation(a.views, b.views) >= SAME_PICTURE_CORRELATION;

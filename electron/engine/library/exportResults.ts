@@ -21,7 +21,8 @@ export function groupsToJson(threshold: number, groups: readonly DuplicateGroup[
   return `${JSON.stringify(body, null, 2)}\n`;
 }
 
-const CSV_COLUMNS = ['group', 'group_tier', 'path', 'match', 'score', 'keep', 'reference', 'excluded', 'bytes', 'reasons'] as const;
+// hamming and cosine (the evidence, both against the keeper) come last so that existing readers of the columns before them still work.
+const CSV_COLUMNS = ['group', 'group_tier', 'path', 'match', 'score', 'keep', 'reference', 'excluded', 'bytes', 'reasons', 'hamming', 'cosine'] as const;
 
 /** RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets never run a path as a formula. */
 function csvField(value: string | number | boolean): string {
@@ -34,7 +35,8 @@ export function groupsToCsv(groups: readonly DuplicateGroup[]): string {
   const lines = [CSV_COLUMNS.join(',')];
   groups.forEach((g, i) => {
     for (const m of g.members) {
-      const row = [i + 1, g.tier, m.path, m.match, m.score, m.path === g.keep, m.reference, m.excluded, m.bytes, m.reasons.join('; ')];
+      const evidence = [m.hamming ?? '', m.cosine === null || m.cosine === undefined ? '' : Math.round(m.cosine * 1e6) / 1e6];
+      const row = [i + 1, g.tier, m.path, m.match, m.score, m.path === g.keep, m.reference, m.excluded, m.bytes, m.reasons.join('; '), ...evidence];
       lines.push(row.map(csvField).join(','));
     }
   });

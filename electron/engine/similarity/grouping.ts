@@ -7,9 +7,21 @@
 // counts as below). So every member is within the threshold of every other one, in particular of whichever
 // member is kept: resolve never trashes a file that is not a near-duplicate of the keeper. The result is
 // deterministic, and a regroup is one pass over the neighbour lists (O(n·k·group size)).
+//
+// The first pass links two units when their embeddings reach the near-duplicate cut OR their perceptual
+// fingerprints match (perceptualTier.ts: Hamming ≤ d, confirmed by the embedding where a fingerprint over-merges).
+// Fingerprint matches are taken first, so a group is its representative's re-encodes, resizes and retouches, then
+// what only the embedding sees. Complete linkage holds within each kind: the near-identical members are pairwise
+// within the distance (or linked by the embedding; the guards were asked when each joined the representative,
+// so a grey copy does not push out a watermarked one), and the embedding members are pairwise linked. Across the kinds a member's link to the representative stands for
+// its link to the representative's near-identical copies, as it does for the files of one unit: a crop the model
+// matches to a photo is a crop of its brightened copy too, though a weak model may see the brightened copy as a
+// stranger (only what links to the representative itself ever joins, so nothing chains further than that).
 import { tiers, type MatchReason, type Tier } from '../../shared/values.js';
 import { hashUnits, type HashedFile } from './hashClasses.js';
 import type { NeighborGraph } from './neighborGraph.js';
+import { DEFAULT_PERCEPTUAL_DISTANCE } from './perceptualHash.js';
+import { perceptualDistanceAt, UnitFingerprints, type PerceptualCuts } from './perceptualTier.js';
 import { cosineToScore, LINEAR_SCALE, tierCutoffs, type ScoreScale } from './threshold.js';
 
 /** The tiers, strongest first, and why a member has its tier (the two same-pixels grounds told apart): shared/values.ts. */
@@ -25,6 +37,8 @@ export interface GroupMember<F> {
   cosine: number;
   /** 0–100 score of `cosine` (100 for exact and same-pixels). */
   score: number;
+  /** Hamming distance (of 128 bits) of its perceptual fingerprint to the representative's; null when either has none. */
+  hamming: number | null;
 }
 
 export interface DuplicateGroup<F> {
@@ -42,6 +56,13 @@ export interface GrouperInput<F extends HashedFile> {
   notDuplicate?: readonly (readonly [string, string])[];
   /** Higher is preferred as representative (e.g. pixel count); ties fall back to input order. */
   quality?: (file: F) => number;
+  /**
+   * Cosine of two embedding rows, for a fingerprint match the embedding must confirm when the pair is in neither
+   * top-k list (without it such a pair stays unconfirmed).
+   */
+  rowCosine?: (a: number, b: number) => number;
+  /** The near-identical tier's distance at the default threshold (the library's calibration); DEFAULT_PERCEPTUAL_DISTANCE when absent. */
+  perceptualDistance?: number;
 }
 
 export interface GroupOptions {
@@ -50,6 +71,11 @@ export interface GroupOptions {
   includeSimilar?: boolean;
   /** The model's 0–100 scale (its calibration); the uncalibrated line by default. */
   scale?: ScoreScale;
+  /**
+   * Largest fingerprint Hamming distance of the near-identical tier; null: no such tier. Default: the input's
+   * distance at this threshold (perceptualDistanceAt).
+   */
+  perceptualDistance?: number | null;
 }
 
 export interface Grouper<F> {
@@ -58,8 +84,23 @@ export interface Grouper<F> {
 
 interface UnitGroup {
   units: number[];
-  /** Similarity of each unit to the first (1 for the first itself). */
+  /** Similarity of each unit to the first (1 for the first itself; NaN where unknown). */
   sims: number[];
+  /** Whether each unit joined by its fingerprint (the near-identical tier). */
+  identical: boolean[];
+}
+
+interface Candidate {
+  unit: number;
+  sim: number;
+  identical: boolean;
+}
+
+/** One greedy pass: whom a representative may take, best first, and whether two members may share a group. */
+interface PassRule {
+  candidates(u: number): Candidate[];
+  /** `identical`: both joined by their fingerprints. */
+  linked(u: number, v: number, identical: boolean): boolean;
 }
 
 /** Each unit's embedding row (its files share pixels, hence the embedding), and each row's unit; -1 where none. */
@@ -114,10 +155,15 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
   private readonly rowOfUnit: Int32Array;
   private readonly unitOfRow: Int32Array;
   private readonly blocked: Map<number, Set<number>>;
+  private readonly rowCosine: ((a: number, b: number) => number) | null;
+  private readonly perceptualDistance: number;
+  private fingerprints: UnitFingerprints | null = null;
 
   constructor(input: GrouperInput<F>) {
     this.files = input.files;
     this.graph = input.graph;
+    this.rowCosine = input.rowCosine ?? null;
+    this.perceptualDistance = input.perceptualDistance ?? DEFAULT_PERCEPTUAL_DISTANCE;
     const quality = input.quality ?? (() => 0);
     const { unitOf, members } = hashUnits(this.files, { notDuplicate: input.notDuplicate });
     const fileQuality = this.files.map((f) => quality(f));
@@ -135,17 +181,46 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
     return this.unitFiles.length;
   }
 
-  group({ threshold, includeSimilar = true, scale = LINEAR_SCALE }: GroupOptions): DuplicateGroup<F>[] {
+  /** Built on first use: a unit's fingerprint is its first file that has one (its files share their pixels). */
+  private unitFingerprints(): UnitFingerprints {
+    return (this.fingerprints ??= new UnitFingerprints(this.unitFiles.map((list) => list.map((f) => this.files[f]!.perceptualPrint ?? null).find((p) => p) ?? null)));
+  }
+
+  group({ threshold, includeSimilar = true, scale = LINEAR_SCALE, perceptualDistance = perceptualDistanceAt(threshold, this.perceptualDistance) }: GroupOptions): DuplicateGroup<F>[] {
     this.scale = scale;
     const cut = tierCutoffs(threshold, scale);
     const eligible = new Uint8Array(this.unitCount).fill(1);
-    const near = this.greedyPass(cut.near, eligible, true);
+    const cuts: PerceptualCuts | null = perceptualDistance === null ? null : { distance: perceptualDistance, ...cut };
+    const near = this.greedyPass(this.nearRule(cut.near, cuts, eligible), eligible, true);
     const result = near.map((g) => this.toGroup(g, 'near-duplicate'));
     if (includeSimilar && cut.similar < cut.near) {
       for (const g of near) for (const u of g.units) eligible[u] = 0;
-      for (const g of this.greedyPass(cut.similar, eligible, false)) result.push(this.toGroup(g, 'similar'));
+      const similar = { candidates: (u: number) => this.embeddingCandidates(u, cut.similar, eligible), linked: (u: number, v: number) => this.pairSim(u, v) >= cut.similar };
+      for (const g of this.greedyPass(similar, eligible, false)) result.push(this.toGroup(g, 'similar'));
     }
     return result;
+  }
+
+  /** The first pass: fingerprint matches (near-identical), then embedding neighbours at the near-duplicate cut. */
+  private nearRule(cut: number, cuts: PerceptualCuts | null, eligible: Uint8Array): PassRule {
+    const cosine = (u: number, v: number): number => this.knownSim(u, v);
+    const fingerprints = cuts ? this.unitFingerprints() : null;
+    return {
+      candidates: (u) => {
+        const out: Candidate[] = fingerprints
+          ? fingerprints.matches(u, cuts!, cosine, (v) => eligible[v] === 1 && v !== u).map(({ unit }) => ({ unit, sim: this.knownSim(u, unit), identical: true }))
+          : [];
+        const taken = new Set(out.map((c) => c.unit));
+        for (const c of this.embeddingCandidates(u, cut, eligible)) if (!taken.has(c.unit)) out.push(c);
+        return out;
+      },
+      linked: (u, v, identical) => {
+        if (this.pairSim(u, v) >= cut) return true;
+        if (!fingerprints) return false;
+        if (identical) return (fingerprints.hamming(u, v) ?? Number.POSITIVE_INFINITY) <= cuts!.distance;
+        return fingerprints.verdict(u, v, cuts!, cosine)?.match ?? false;
+      },
+    };
   }
 
   private isBlocked(u: number, group: readonly number[]): boolean {
@@ -154,18 +229,18 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
   }
 
   /** Neighbour units of u with similarity ≥ cut (best first, deduplicated, u itself dropped). */
-  private neighbourUnits(u: number, cut: number, eligible: Uint8Array): { unit: number; sim: number }[] {
+  private embeddingCandidates(u: number, cut: number, eligible: Uint8Array): Candidate[] {
     const graph = this.graph;
     const row = this.rowOfUnit[u]!;
     if (!graph || row < 0) return [];
-    const out: { unit: number; sim: number }[] = [];
+    const out: Candidate[] = [];
     const base = row * graph.k;
     for (let n = 0; n < graph.counts[row]!; n++) {
       const sim = graph.sims[base + n]!;
       if (sim < cut) break; // lists are sorted best first
       const v = this.unitOfRow[graph.ids[base + n]!]!;
       if (v < 0 || v === u || !eligible[v] || out.some((o) => o.unit === v)) continue;
-      out.push({ unit: v, sim });
+      out.push({ unit: v, sim, identical: false });
     }
     return out;
   }
@@ -185,13 +260,22 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
     return Number.NEGATIVE_INFINITY;
   }
 
-  /** Representatives by most neighbours above the cut (then quality), each taking what is within the cut of all. */
-  private greedyPass(cut: number, eligible: Uint8Array, keepSingleUnits: boolean): UnitGroup[] {
+  /** Similarity from the lists, else from the vectors themselves (NaN when a unit has none). */
+  private knownSim(u: number, v: number): number {
+    const listed = this.pairSim(u, v);
+    if (listed !== Number.NEGATIVE_INFINITY) return listed;
+    const ru = this.rowOfUnit[u]!;
+    const rv = this.rowOfUnit[v]!;
+    return this.rowCosine && ru >= 0 && rv >= 0 ? this.rowCosine(ru, rv) : Number.NaN;
+  }
+
+  /** Representatives by most candidates (then quality), each taking what is linked to all it took so far. */
+  private greedyPass(rule: PassRule, eligible: Uint8Array, keepSingleUnits: boolean): UnitGroup[] {
     const degree = new Int32Array(this.unitCount);
     const order: number[] = [];
     for (let u = 0; u < this.unitCount; u++) {
       if (!eligible[u]) continue;
-      degree[u] = this.neighbourUnits(u, cut, eligible).length;
+      degree[u] = rule.candidates(u).length;
       order.push(u);
     }
     order.sort((a, b) => degree[b]! - degree[a]! || this.unitQuality[b]! - this.unitQuality[a]! || a - b);
@@ -200,30 +284,33 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
     for (const u of order) {
       if (assigned[u]) continue;
       assigned[u] = 1;
-      const group: UnitGroup = { units: [u], sims: [1] };
-      for (const { unit: v, sim } of this.neighbourUnits(u, cut, eligible)) {
+      const group: UnitGroup = { units: [u], sims: [1], identical: [false] };
+      for (const { unit: v, sim, identical } of rule.candidates(u)) {
         if (assigned[v] || this.isBlocked(v, group.units)) continue;
-        if (group.units.some((w, i) => i > 0 && this.pairSim(v, w) < cut)) continue;
+        if (group.units.some((w, i) => i > 0 && group.identical[i] === identical && !rule.linked(v, w, identical))) continue;
         assigned[v] = 1;
         group.units.push(v);
         group.sims.push(sim);
+        group.identical.push(identical);
       }
       if (group.units.length > 1 || (keepSingleUnits && this.unitFiles[u]!.length > 1)) groups.push(group);
     }
     return groups;
   }
 
-  private toGroup({ units, sims }: UnitGroup, passTier: Tier): DuplicateGroup<F> {
+  private toGroup({ units, sims, identical }: UnitGroup, passTier: Tier): DuplicateGroup<F> {
     const repFile = this.files[this.unitFiles[units[0]!]![0]!]!;
+    const fingerprints = this.unitFingerprints();
     const members: GroupMember<F>[] = [];
     let tier: Tier = 'exact';
     units.forEach((u, i) => {
+      const hamming = fingerprints.hamming(units[0]!, u);
       for (const f of this.unitFiles[u]!) {
         const file = this.files[f]!;
-        const memberTier: Tier = file.contentHash === repFile.contentHash ? 'exact' : i === 0 ? 'same-pixels' : passTier;
+        const memberTier: Tier = file.contentHash === repFile.contentHash ? 'exact' : i === 0 ? 'same-pixels' : identical[i] ? 'near-identical' : passTier;
         const cosine = i === 0 ? 1 : sims[i]!;
         if (tierRank(memberTier) > tierRank(tier)) tier = memberTier;
-        members.push({ file, tier: memberTier, match: matchReason(file, repFile, memberTier), cosine, score: i === 0 ? 100 : cosineToScore(cosine, this.scale) });
+        members.push({ file, tier: memberTier, match: matchReason(file, repFile, memberTier), cosine, score: i === 0 ? 100 : cosineToScore(cosine, this.scale), hamming });
       }
     });
     return { tier, members };

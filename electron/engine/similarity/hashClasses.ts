@@ -19,6 +19,8 @@ export interface HashedFile {
   height?: number | null;
   /** 32×32 upright RGB thumbnail (pixelThumb.ts); absent for files scanned before it was kept. */
   pixelThumb?: Uint8Array | null;
+  /** Perceptual fingerprint of the thumbnail (perceptualHash.ts); absent when it has none. */
+  perceptualPrint?: Uint8Array | null;
 }
 
 export interface HashUnits {

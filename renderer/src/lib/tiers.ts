@@ -6,6 +6,7 @@ export { tiers };
 export const tierLabels: Record<Tier, string> = {
   exact: 'exact copy',
   'same-pixels': 'same pixels',
+  'near-identical': 'near-identical (re-encoded / resized / retouched)',
   'near-duplicate': 'near-duplicate',
   similar: 'similar',
 };
@@ -13,6 +14,7 @@ export const tierLabels: Record<Tier, string> = {
 export const tierShortLabels: Record<Tier, string> = {
   exact: 'Exact',
   'same-pixels': 'Same pixels',
+  'near-identical': 'Near-identical',
   'near-duplicate': 'Near',
   similar: 'Similar',
 };

@@ -1,0 +1,180 @@
+// When two photos are "near-identical": their perceptual fingerprints (perceptualHash.ts) are within the Hamming
+// distance d, and, where a fingerprint alone is known to over-merge, the embedding agrees.
+//
+// The two over-merges perceptual-hash duplicate finders are known for:
+//   - low detail: near-uniform pictures (sky, a wall, a dark frame) hash by noise and vignetting, so different
+//     ones come close. Their fingerprint is no evidence at all: the embedding must reach the near-duplicate cut,
+//     and the tier only names the pair's closeness better;
+//   - greyscale against colour: the hashes read luma only, so a grey picture matches any colour one with the same
+//     light and shade. But a greyscale copy keeps its original's luma, so its fingerprint stays very close (0–6
+//     bits on the corpus, where different photos start at 22), and a model may put it anywhere (a random-weight
+//     one below the similar band). So within half the distance the fingerprint decides; beyond it the embedding
+//     must place the pair in the `similar` band or above.
+import { hammingDistance, isGreyscale, isLowDetail, isPerceptualPrint } from './perceptualHash.js';
+import { PerceptualIndex } from './perceptualIndex.js';
+import { DEFAULT_THRESHOLD } from '../../shared/values.js';
+
+export type FingerprintRisk = 'low-detail' | 'greyscale-vs-colour';
+
+export interface PerceptualCuts {
+  /** Largest Hamming distance (of 128 bits) of the tier. */
+  distance: number;
+  /** The embedding's near-duplicate and similar cosines at the current threshold and scale. */
+  near: number;
+  similar: number;
+}
+
+/** Why the fingerprints alone cannot be trusted for this pair, or null when they can. */
+export function fingerprintRisk(a: Uint8Array, b: Uint8Array): FingerprintRisk | null {
+  if (isLowDetail(a) || isLowDetail(b)) return 'low-detail';
+  if (isGreyscale(a) !== isGreyscale(b)) return 'greyscale-vs-colour';
+  return null;
+}
+
+/** The cosine the embedding must reach to confirm a fingerprint match at this distance (−∞: no confirmation needed). */
+export function confirmingCosine(risk: FingerprintRisk | null, hamming: number, cuts: PerceptualCuts): number {
+  if (risk === 'low-detail') return cuts.near;
+  if (risk === 'greyscale-vs-colour' && hamming > Math.floor(cuts.distance / 2)) return cuts.similar;
+  return Number.NEGATIVE_INFINITY;
+}
+
+export interface PerceptualVerdict {
+  hamming: number;
+  /** Within the distance and, where needed, confirmed by the embedding. */
+  match: boolean;
+  risk: FingerprintRisk | null;
+}
+
+/**
+ * The verdict on one pair, or null when either has no fingerprint. `cosine` is asked only when a risk needs it
+ * (NaN or −∞: unknown, which never confirms).
+ */
+export function perceptualVerdict(a: Uint8Array | null | undefined, b: Uint8Array | null | undefined, cuts: PerceptualCuts, cosine: () => number): PerceptualVerdict | null {
+  if (!isPerceptualPrint(a) || !isPerceptualPrint(b)) return null;
+  const hamming = hammingDistance(a, b);
+  if (hamming > cuts.distance) return { hamming, match: false, risk: null };
+  const risk = fingerprintRisk(a, b);
+  const need = confirmingCosine(risk, hamming, cuts);
+  return { hamming, match: need === Number.NEGATIVE_INFINITY || cosine() >= need, risk };
+}
+
+/** Every unit's fingerprint neighbours within a distance, nearest first, in one flat list (unit u's: start[u]…start[u + 1]). */
+interface MatchLists {
+  distance: number;
+  start: Uint32Array;
+  unit: Uint32Array;
+  hamming: Uint8Array;
+}
+
+/**
+ * The lists from one self-join of the index (PerceptualIndex.pairs): the grouper asks every unit for its matches,
+ * and one join costs a few seconds at 1M where a million separate queries cost over ten minutes (bench/perceptual.ts).
+ * Typed arrays throughout: a million units with no near-identical copy cost a few bytes each, no object.
+ */
+function matchLists(index: PerceptualIndex, distance: number): MatchLists {
+  let pairs: Uint32Array = new Uint32Array(3 * 1024);
+  let count = 0;
+  index.pairs(distance, (a, b, d) => {
+    if (3 * count === pairs.length) pairs = growTo(pairs, pairs.length * 2);
+    pairs[3 * count] = a;
+    pairs[3 * count + 1] = b;
+    pairs[3 * count + 2] = d;
+    count++;
+  });
+  const n = index.size;
+  const start = new Uint32Array(n + 1);
+  for (let i = 0; i < 2 * count; i++) start[pairs[3 * (i >> 1) + (i & 1)]! + 1]!++;
+  for (let u = 0; u < n; u++) start[u + 1]! += start[u]!;
+  // Sort key hamming·2³² + unit: nearest first, then by unit, as the per-unit queries were ordered.
+  const keys = new Float64Array(2 * count);
+  const fill = start.slice(0, n);
+  for (let i = 0; i < count; i++) {
+    const a = pairs[3 * i]!;
+    const b = pairs[3 * i + 1]!;
+    const d = pairs[3 * i + 2]!;
+    keys[fill[a]!++] = d * 2 ** 32 + b;
+    keys[fill[b]!++] = d * 2 ** 32 + a;
+  }
+  for (let u = 0; u < n; u++) sortSegment(keys, start[u]!, start[u + 1]!);
+  const unit = new Uint32Array(keys.length);
+  const hamming = new Uint8Array(keys.length);
+  for (let e = 0; e < keys.length; e++) {
+    hamming[e] = Math.floor(keys[e]! / 2 ** 32);
+    unit[e] = keys[e]! % 2 ** 32;
+  }
+  return { distance, start, unit, hamming };
+}
+
+/** Insertion sort of keys[from, to): a unit's list is short, and a million typed-array views would cost more. */
+function sortSegment(keys: Float64Array, from: number, to: number): void {
+  for (let i = from + 1; i < to; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    for (; j >= from && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = key;
+  }
+}
+
+function growTo(a: Uint32Array, length: number): Uint32Array {
+  const b = new Uint32Array(length);
+  b.set(a);
+  return b;
+}
+
+/**
+ * The fingerprints of the grouper's units (a unit's files share their pixels, so its first fingerprint stands for
+ * it) and their index, built once per grouping state.
+ */
+const NO_MATCHES: { unit: number; hamming: number }[] = [];
+
+export class UnitFingerprints {
+  private readonly index: PerceptualIndex | null;
+  /** Every unit's neighbours at the largest distance asked yet: a regroup (the slider) at that distance or less asks no index. */
+  private lists: MatchLists | null = null;
+
+  constructor(private readonly prints: readonly (Uint8Array | null)[]) {
+    // Only well-formed prints are indexed: a malformed one has no verdict (perceptualVerdict), so it never matches.
+    const valid = prints.map((p) => (isPerceptualPrint(p) ? p : null));
+    this.index = valid.some((p) => p !== null) ? new PerceptualIndex(valid) : null;
+  }
+
+  hamming(u: number, v: number): number | null {
+    const a = this.prints[u];
+    const b = this.prints[v];
+    return a && b ? hammingDistance(a, b) : null;
+  }
+
+  verdict(u: number, v: number, cuts: PerceptualCuts, cosine: (u: number, v: number) => number): PerceptualVerdict | null {
+    return perceptualVerdict(this.prints[u], this.prints[v], cuts, () => cosine(u, v));
+  }
+
+  /** Units whose fingerprint matches u's (guards applied), nearest first. */
+  matches(u: number, cuts: PerceptualCuts, cosine: (u: number, v: number) => number, eligible: (v: number) => boolean): { unit: number; hamming: number }[] {
+    if (!this.index) return NO_MATCHES;
+    if (!this.lists || cuts.distance > this.lists.distance) this.lists = matchLists(this.index, cuts.distance);
+    const { start, unit, hamming } = this.lists;
+    let out = NO_MATCHES;
+    for (let e = start[u]!; e < start[u + 1]! && hamming[e]! <= cuts.distance; e++) {
+      const v = unit[e]!;
+      if (!eligible(v)) continue;
+      // perceptualVerdict's rule, with the distance the join already measured.
+      const need = confirmingCosine(fingerprintRisk(this.prints[u]!, this.prints[v]!), hamming[e]!, cuts);
+      if (need !== Number.NEGATIVE_INFINITY && !(cosine(u, v) >= need)) continue;
+      if (out === NO_MATCHES) out = [];
+      out.push({ unit: v, hamming: hamming[e]! });
+    }
+    return out;
+  }
+}
+
+/**
+ * The tier's distance at a threshold. Up to the default threshold it is the calibrated distance; above it the
+ * slider asks for closer matches, so the distance shrinks with it, to no tier at all at 100 ("only the same
+ * picture": bytes or pixels). Below the default it stays: a looser fingerprint would merge different photos, and
+ * looser matches are the embedding's to find.
+ */
+export function perceptualDistanceAt(threshold: number, calibrated: number, defaultThreshold = DEFAULT_THRESHOLD): number | null {
+  if (threshold >= 100) return null;
+  const share = Math.min(1, (100 - threshold) / (100 - defaultThreshold));
+  return Math.floor(calibrated * share);
+}
