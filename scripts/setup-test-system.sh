@@ -2,6 +2,8 @@
 # Installs the system packages the test suite needs, on Debian 12 (bookworm), when run as root:
 #  - python3-pil, python3-numpy: the Pillow reference for preprocessing parity and the numpy/safetensors readers;
 #  - chromium: the renderer's end-to-end tests (driven by playwright-core);
+#  - libimage-exiftool-perl, libraw-bin: exiftool and LibRaw check that the generated RAW samples are laid out
+#    as cameras write them (test/engine/preprocess/rawPreview.test.ts);
 #  - mesa-vulkan-drivers from bookworm-backports (Mesa 25): lavapipe, a software Vulkan device, so the WebGPU
 #    path runs without a GPU (Dawn rejects Debian 12's own Mesa 22).
 # Anywhere else (not root, not Debian, packages present) it only reports what it found; tests that need a
@@ -11,6 +13,8 @@ set -uo pipefail
 need=()
 /usr/bin/python3 -c 'import PIL, numpy' 2>/dev/null || need+=(python3-pil python3-numpy)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v exiftool >/dev/null 2>&1 || need+=(libimage-exiftool-perl)
+command -v raw-identify >/dev/null 2>&1 || need+=(libraw-bin)
 lavapipe_ok() { ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1 && dpkg --compare-versions "$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null || echo 0)" ge 25; }
 
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -72,7 +72,7 @@ export class Resolution {
     const batch = newBatchId();
     const result = this.#result(batch, await runActions(planned, this.#actionDeps(), { batch }));
     const left = req.targets.filter((t) => !planned.some((a) => a.file.path === t));
-    const leftAlone = left.map((path) => ({ path, error: 'left alone: in a reference folder, excluded, or already in the destination' }));
+    const leftAlone = left.map((path) => ({ path, error: 'left alone: in a reference folder, excluded, one of a RAW+JPEG pair, or already in the destination' }));
     return { ...result, failed: [...leftAlone, ...result.failed] };
   }
 
@@ -162,7 +162,8 @@ export class Resolution {
     const chosen = new Set([req.keep, ...req.targets]);
     // The user's choice of a similar-band group is deliberate: it is planned like any duplicate group.
     const members = group.members.filter((m) => chosen.has(m.path)).map((m) => ({ ...m, isKeeper: m.path === req.keep }));
-    return { report: { threshold, groups: [{ tier: 'near-duplicate', keep: req.keep, members }] }, files: grouped.fileOf };
+    const pairRule = group.pairRule ?? 'keep-both';
+    return { report: { threshold, groups: [{ tier: 'near-duplicate', keep: req.keep, pairRule, members }] }, files: grouped.fileOf };
   }
 
   /** Outcomes → the contract's result; files that left their folder leave the groups too. */

@@ -1,8 +1,10 @@
 // Which member of a group to keep, by an ordered, configurable list of rules, with the reason for every verdict.
 // A member under a reference root always wins over one outside (reference folders hold the originals and are
-// never touched); the rules then decide among equals, the first rule that tells two members apart wins.
+// never touched); then a member of a RAW+JPEG pair over a lone file (rawJpegPairs.ts: with an opt-in rule, the
+// pair's RAW, or its JPEG, first); the rules then decide among equals, the first rule that tells two apart wins.
 import path from 'node:path';
 import { formatBytes, keepRules, type KeepRule } from '../../shared/values.js';
+import type { PairPolicy } from './rawJpegPairs.js';
 
 export type { KeepRule } from '../../shared/values.js';
 
@@ -20,6 +22,8 @@ export interface KeepPolicy {
   /** Folders in order of preference (earlier kept first); members elsewhere rank after all of them. */
   folderPriority: readonly string[];
   referenceRoots: readonly string[];
+  /** RAW+JPEG pairs of the library and the user's rule for them; absent: no pairs. */
+  pairs?: PairPolicy;
 }
 
 export const DEFAULT_KEEP_POLICY: KeepPolicy = {
@@ -120,14 +124,32 @@ function ruleEvaluator(rule: KeepRule, policy: KeepPolicy): RuleEval {
   }
 }
 
+/** 0: the pair member the rule keeps (either, by default); 1: the member it may drop; 2: a lone file. */
+function pairRank(pairs: PairPolicy | undefined, c: KeepCandidate): number {
+  const link = pairs?.of(c.path);
+  if (!pairs || !link) return 2;
+  if (pairs.rule === 'keep-both') return 0;
+  return link.role === (pairs.rule === 'keep-raw' ? 'raw' : 'jpeg') ? 0 : 1;
+}
+
+function pairReason(pairs: PairPolicy, c: KeepCandidate): string {
+  const link = pairs.of(c.path);
+  if (!link) return 'not one of a RAW+JPEG pair';
+  if (pairs.rule === 'keep-both') return 'one of a RAW+JPEG pair';
+  const kept = pairs.rule === 'keep-raw' ? 'RAW' : 'JPEG';
+  return `the ${link.role === 'raw' ? 'RAW' : 'JPEG'} of a RAW+JPEG pair (keep rule: keep the ${kept})`;
+}
+
 export function pickKeeper(members: readonly KeepCandidate[], policy: KeepPolicy = DEFAULT_KEEP_POLICY): KeepVerdict {
   if (members.length === 0) throw new Error('cannot pick a keeper of an empty group');
   const isReference = members.map((m) => policy.referenceRoots.some((r) => isUnder(m.path, r)));
+  const ranks = members.map((m) => pairRank(policy.pairs, m));
   // pathLength last always makes the order total, so the keeper never depends on input order.
   const rules = [...policy.rules.filter((r) => r !== 'pathLength'), 'pathLength' as const].map((r) => ruleEvaluator(r, policy));
   /** Which rule first tells a from b, and its verdict (positive: a better). */
-  const decide = (a: number, b: number): { rule: RuleEval | 'reference'; sign: number } => {
+  const decide = (a: number, b: number): { rule: RuleEval | 'reference' | 'pair'; sign: number } => {
     if (isReference[a] !== isReference[b]) return { rule: 'reference', sign: isReference[a] ? 1 : -1 };
+    if (ranks[a] !== ranks[b]) return { rule: 'pair', sign: ranks[a]! < ranks[b]! ? 1 : -1 };
     for (const rule of rules) {
       const c = rule.compare(members[a]!, members[b]!);
       if (c !== 0) return { rule, sign: Math.sign(c) };
@@ -145,6 +167,9 @@ export function pickKeeper(members: readonly KeepCandidate[], policy: KeepPolicy
     if (rule === 'reference') {
       keeperReasons.add('in a reference folder');
       out.push('not in a reference folder');
+    } else if (rule === 'pair') {
+      keeperReasons.add(pairReason(policy.pairs!, members[keeper]!));
+      out.push(pairReason(policy.pairs!, m));
     } else {
       keeperReasons.add(rule.win(members[keeper]!));
       out.push(rule.lose(m, members[keeper]!));
