@@ -17,6 +17,7 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 
 import numpy as np
@@ -109,10 +110,33 @@ def pixel_values(img, cfg):
     return np.ascontiguousarray(arr.astype(np.float32).transpose(2, 0, 1))
 
 
+XMP_ORIENTATION = re.compile(rb'tiff:Orientation(="|>)([0-9])')
+
+
 def load_image(path):
-    """transformers.image_utils.load_image for a local path."""
+    """transformers.image_utils.load_image for a local path, as current Pillow (>= 11) runs it.
+
+    Debian 12's Pillow 9.4 differs from current Pillow in three ways that are Pillow bugs, fixed later; both
+    are emulated here so the reference is what users of transformers get today:
+    - TIFF: 9.4's loader applies the Orientation tag while loading and exif_transpose applies it again
+      (current Pillow applies it once, in the loader);
+    - a 16-bit grey PNG with tRNS (mode I) makes 9.4's convert('RGB') raise; current Pillow converts it;
+    - XMP: 9.4 reads tiff:Orientation from PNG's XMP only; current Pillow also reads JPEG's and WebP's.
+    """
     img = Image.open(path)
+    if img.format == 'TIFF':
+        img.load()  # load_end has turned the image by its Orientation tag: exif_transpose must not again
+        return img.convert('RGB')
+    exif = img.getexif()
+    if 0x0112 not in exif:
+        xmp = img.info.get('xmp') or next((v for k, v in getattr(img, 'applist', [])
+                                           if k == 'APP1' and v.startswith(b'http://ns.adobe.com/xap/1.0/')), None)
+        match = XMP_ORIENTATION.search(xmp) if xmp else None
+        if match:
+            exif[0x0112] = int(match[2])
     img = ImageOps.exif_transpose(img)
+    if img.mode == 'I' and isinstance(img.info.get('transparency'), int):
+        del img.info['transparency']  # 9.4 crashes converting a 16-bit grey PNG with tRNS; it changes no pixel
     return img.convert('RGB')
 
 

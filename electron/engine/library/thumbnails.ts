@@ -8,7 +8,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { LookalikeError } from '../errors.js';
-import { decodeHeicToRgb, DEFAULT_MAX_PIXELS, probeImage, readImageFile, vipsMessage } from '../preprocess/index.js';
+import { decodeImage, DEFAULT_MAX_PIXELS, detectRaw, extraOrientation, probeImage, readImageFile, vipsMessage, type RasterFormat } from '../preprocess/index.js';
 import type { ThumbSize } from '../../shared/values.js';
 
 export interface Thumbnail {
@@ -18,7 +18,7 @@ export interface Thumbnail {
 }
 
 /** Bumped when the output changes, so older cached files are not served. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 export async function makeThumbnail(file: string, size: ThumbSize, cacheDir: string): Promise<Thumbnail> {
   const info = await stat(file).catch(() => null);
@@ -32,16 +32,22 @@ export async function makeThumbnail(file: string, size: ThumbSize, cacheDir: str
   return { data, contentType: 'image/webp', cached: false };
 }
 
+/** What libvips shows upright by itself: everything else goes through the engine's decoders, as scans read it. */
+const SHARP_FORMATS = new Set<RasterFormat>(['jpeg', 'png', 'webp', 'gif', 'avif']);
+
 async function render(bytes: Buffer, size: ThumbSize): Promise<Buffer> {
-  const { format, name } = await probeImage(bytes, DEFAULT_MAX_PIXELS);
+  // A camera RAW shows its embedded preview turned by the RAW's orientation (rawPreview.ts); BMP, TIFF (the
+  // geotiff fallback for what libvips refuses) and HEIC (libheif in wasm) have readers libvips lacks; and an
+  // orientation that only Pillow's exif_transpose finds (PNG XMP, a late eXIf) is applied by decodeImage alone.
+  const raw = detectRaw(bytes);
+  const { format, name } = raw ? { format: null, name: raw.toUpperCase() } : await probeImage(bytes, DEFAULT_MAX_PIXELS);
   let pipeline: Sharp;
-  if (format === 'heic') {
-    // libheif applies the container's rotation itself; the EXIF orientation is not applied on top (see heicFallback.ts).
-    const rgb = await decodeHeicToRgb(bytes);
-    pipeline = sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } });
-  } else {
+  if (format && SHARP_FORMATS.has(format) && extraOrientation(bytes, format) === undefined) {
     // failOn 'none' shows what a damaged file still has; the limit is the engine's, as for scans.
     pipeline = sharp(bytes, { limitInputPixels: DEFAULT_MAX_PIXELS, failOn: 'none', pages: 1 }).rotate();
+  } else {
+    const { rgb } = await decodeImage(bytes);
+    pipeline = sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } });
   }
   try {
     return await pipeline.resize(size, size, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();

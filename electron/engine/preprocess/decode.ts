@@ -1,18 +1,24 @@
 // Decodes a photo to upright 8-bit RGB the way transformers' `load_image` sees it: Pillow's open,
-// `ImageOps.exif_transpose`, then `convert('RGB')`. Pixels come from sharp (libvips); the conversion to RGB
-// follows Pillow's arithmetic (pillowConvert.ts), not libvips' colour management.
+// `ImageOps.exif_transpose`, then `convert('RGB')`. Pixels come from sharp (libvips, sharpDecode.ts), from our
+// BMP reader (bmpDecode.ts), libheif (heicFallback.ts) or geotiff for TIFFs libvips refuses (tiffFallback.ts);
+// the conversion to RGB follows Pillow's arithmetic (pillowConvert.ts), not libvips' colour management.
 import { readFile, stat } from 'node:fs/promises';
-import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { LookalikeError } from '../errors.js';
 import type { RgbImage } from '../types.js';
-import { fillTransparent, gifTransparentColour } from './gifTransparency.js';
+import { decodeBmp, parseBmpHeader } from './bmpDecode.js';
 import { decodeHeicToRgb } from './heicFallback.js';
-import { toPillowRgb } from './pillowConvert.js';
+import { extraOrientation, orientRgb } from './orientation.js';
+import { decodeWithSharp, refusedBySharp, vipsMessage } from './sharpDecode.js';
+import { decodeTiffFallback, tiffFallbackSize } from './tiffFallback.js';
+import { decodeRawImage, detectRaw, type RawFormat } from './rawPreview.js';
 import { sniffFormat, SNIFF_BYTES, type RasterFormat } from './sniffFormat.js';
 
 export interface DecodedImage {
   rgb: RgbImage;
-  format: RasterFormat;
+  format: RasterFormat | RawFormat;
+  /** Camera RAW files: the pixels are the embedded preview JPEG's (rawPreview.ts), not the sensor data's. */
+  decodedFrom?: 'embedded-preview';
   /** Size as displayed, i.e. after the EXIF orientation. */
   width: number;
   height: number;
@@ -25,6 +31,8 @@ export interface DecodedImage {
 export interface DecodeOptions {
   /** Refuse images with more pixels than this, from the header, before decoding. */
   maxPixels?: number;
+  /** These bytes' probeImage result, when the caller already has it (the fast mode probes first). */
+  probed?: ProbedImage;
 }
 
 export const DEFAULT_MAX_PIXELS = 100_000_000;
@@ -32,8 +40,10 @@ export const DEFAULT_MAX_PIXELS = 100_000_000;
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
 const FORMAT_NAMES: Record<RasterFormat, string> = {
-  jpeg: 'JPEG', png: 'PNG', gif: 'GIF', webp: 'WebP', tiff: 'TIFF', heic: 'HEIC', avif: 'AVIF',
+  jpeg: 'JPEG', png: 'PNG', gif: 'GIF', webp: 'WebP', tiff: 'TIFF', heic: 'HEIC', avif: 'AVIF', bmp: 'BMP',
 };
+
+export { vipsMessage };
 
 /** A photo we cannot read or refuse to decode: that file failed, nothing is wrong with the app. */
 const decodeError = (message: string, cause?: unknown): LookalikeError => new LookalikeError('failed', message, { cause });
@@ -54,14 +64,10 @@ export interface ProbedImage {
 export async function probeImage(bytes: Buffer, maxPixels: number = DEFAULT_MAX_PIXELS): Promise<ProbedImage> {
   const sniffed = sniffFormat(bytes.subarray(0, SNIFF_BYTES));
   if (sniffed.kind === 'refused') throw decodeError(sniffed.reason);
+  if (sniffed.kind === 'raw') throw decodeError(`${sniffed.format.toUpperCase()} is a camera RAW: it is read through decodeImage (its embedded preview)`);
   const format = sniffed.format;
   const name = FORMAT_NAMES[format];
-  let meta: Metadata;
-  try {
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-  } catch (error) {
-    throw decodeError(`truncated or corrupt ${name}: ${vipsMessage(error)}`, error);
-  }
+  const meta = await readHeader(bytes, format, name);
   if (!meta.width || !meta.height) throw decodeError(`corrupt ${name}: no image size in the header`);
   if (meta.width * meta.height > maxPixels) {
     const limit = maxPixels % 1_000_000 === 0 ? `${maxPixels / 1_000_000} MP` : `${maxPixels} pixel`;
@@ -70,48 +76,64 @@ export async function probeImage(bytes: Buffer, maxPixels: number = DEFAULT_MAX_
   return { format, name, meta };
 }
 
+/**
+ * sharp's header metadata; for BMP (which prebuilt libvips cannot read) and for TIFF headers libvips rejects,
+ * the few fields our own readers know: width, height, channels, hasAlpha.
+ */
+async function readHeader(bytes: Buffer, format: RasterFormat, name: string): Promise<Metadata> {
+  if (format === 'bmp') {
+    const header = parseBmpHeader(bytes);
+    return { width: header.width, height: header.height, channels: 3, hasAlpha: header.masks[3] !== 0 } as Metadata;
+  }
+  try {
+    return await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    const size = format === 'tiff' ? await tiffFallbackSize(bytes).catch(() => null) : null;
+    if (size) return { ...size, format: 'tiff', channels: 3, hasAlpha: false } as Metadata;
+    throw refusedBySharp(error, bytes, format, name);
+  }
+}
+
 export async function decodeImage(input: string | Buffer, opts: DecodeOptions = {}): Promise<DecodedImage> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   const bytes = typeof input === 'string' ? await readImageFile(input) : input;
-  const { format, name, meta } = await probeImage(bytes, maxPixels);
+  const raw = detectRaw(bytes);
+  if (raw) return decodeRawImage(bytes, raw, { maxPixels }, decodeImage);
+  const { format, name, meta } = opts.probed ?? await probeImage(bytes, maxPixels);
 
-  // libvips drops the EXIF orientation of HEIF/AVIF: their container (irot/imir) already says how to turn.
-  const orientation = format === 'heic' || format === 'avif' ? 1 : validOrientation(meta.orientation);
-  const rgb = format === 'heic'
-    ? await decodeHeicToRgb(bytes)
-    : await decodeWithSharp(bytes, meta, name, maxPixels);
-  return { rgb, format, width: rgb.width, height: rgb.height, orientation, hasAlpha: meta.hasAlpha === true };
+  const decoded = await decodePixels(bytes, format, name, meta, maxPixels);
+  const { rgb } = decoded;
+  return { rgb, format, width: rgb.width, height: rgb.height, orientation: decoded.orientation, hasAlpha: decoded.hasAlpha };
 }
 
-async function decodeWithSharp(bytes: Buffer, meta: Metadata, name: string, maxPixels: number): Promise<RgbImage> {
-  // ignoreIcc: Pillow ignores embedded profiles, so must we. failOn 'error' refuses cut-off files (as Pillow
-  // does) and PNG chunks with bad CRCs, but lets through the libjpeg warnings that Pillow also ignores.
-  let pipeline = sharp(bytes, {
-    limitInputPixels: maxPixels, failOn: 'error', ignoreIcc: true, autoOrient: true, pages: 1,
-  });
-  const cmyk = meta.space === 'cmyk';
-  if (cmyk) {
-    // Keep the raw C, M, Y, K samples: Pillow converts them with a naive formula, not the CMYK ICC profile.
-    pipeline = pipeline.pipelineColourspace('cmyk').toColourspace('cmyk').raw();
-  } else if (meta.depth === 'ushort') {
-    // Keep all 16 bits: Pillow's rule differs between grey (clip) and colour (high byte).
-    pipeline = pipeline.toColourspace(meta.space === 'grey16' ? 'grey16' : 'rgb16').raw({ depth: 'ushort' });
-  } else {
-    pipeline = pipeline.raw();
-  }
-  let output: { data: Buffer; info: OutputInfo };
+interface Pixels {
+  rgb: RgbImage;
+  orientation: number;
+  hasAlpha: boolean;
+}
+
+async function decodePixels(bytes: Buffer, format: RasterFormat, name: string, meta: Metadata, maxPixels: number): Promise<Pixels> {
+  const hasAlpha = meta.hasAlpha === true;
+  if (format === 'bmp') return { rgb: decodeBmp(bytes, parseBmpHeader(bytes)), orientation: 1, hasAlpha };
+  // libvips drops the EXIF orientation of HEIF/AVIF: their container (irot/imir) already says how to turn.
+  if (format === 'heic') return { rgb: await decodeHeicToRgb(bytes), orientation: 1, hasAlpha };
+  let rgb: RgbImage;
   try {
-    output = await pipeline.toBuffer({ resolveWithObject: true });
+    rgb = await decodeWithSharp({ bytes, meta, format, name, maxPixels });
   } catch (error) {
-    throw decodeError(`truncated or corrupt ${name}: ${vipsMessage(error)}`, error);
+    if (format !== 'tiff') throw error;
+    // What libvips refuses (ZSTD, tiled separate planes, odd headers) may still be a TIFF Pillow reads. When
+    // the fallback fails too, its reason is shown where libvips did not even try (a compression or layout it
+    // lacks), libvips' reason otherwise.
+    return decodeTiffFallback(bytes, maxPixels).catch((fallbackError: unknown) => {
+      throw libvipsLacksSupport(error) || isUnsupportedCompression(fallbackError) ? fallbackError : error;
+    });
   }
-  const { data, info } = output;
-  const sixteen = meta.depth === 'ushort' && !cmyk;
-  const samples = sixteen ? asUint16(data) : new Uint8Array(data.buffer, data.byteOffset, data.length);
-  const rgb = toPillowRgb({ data: samples, width: info.width, height: info.height, channels: info.channels, cmyk });
-  const gifColour = meta.format === 'gif' && info.channels === 4 ? gifTransparentColour(bytes) : null;
-  if (gifColour && samples instanceof Uint8Array) fillTransparent(samples, rgb, gifColour);
-  return { data: rgb, width: info.width, height: info.height };
+  if (format === 'avif') return { rgb, orientation: 1, hasAlpha };
+  if (meta.orientation !== undefined) return { rgb, orientation: validOrientation(meta.orientation), hasAlpha };
+  // No EXIF Orientation libvips saw (so it turned nothing): Pillow also reads late eXIf, raw profiles and XMP.
+  const found = extraOrientation(bytes, format);
+  return found === undefined ? { rgb, orientation: 1, hasAlpha } : { rgb: orientRgb(rgb, found), orientation: found, hasAlpha };
 }
 
 /** A photo file's bytes, refusing what is no regular file or too big to be a photo, with the reason in words. */
@@ -141,20 +163,14 @@ function fileErrorText(error: unknown): string {
   }
 }
 
+function libvipsLacksSupport(error: unknown): boolean {
+  return error instanceof LookalikeError && /support is not configured|not supported/.test(error.message);
+}
+
+function isUnsupportedCompression(error: unknown): boolean {
+  return error instanceof LookalikeError && /^unsupported TIFF: .* compression/.test(error.message);
+}
+
 function validOrientation(value: number | undefined): number {
   return value !== undefined && Number.isInteger(value) && value >= 1 && value <= 8 ? value : 1;
-}
-
-function asUint16(data: Buffer): Uint16Array {
-  // sharp writes 16-bit samples in the machine's byte order; a view needs 2-byte alignment.
-  const aligned = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
-  return new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2);
-}
-
-export function vipsMessage(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  // libvips prefixes loader names ("VipsJpeg: ") and repeats lines; keep the first useful line.
-  const line = text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? 'decode failed';
-  const reason = line.replace(/^Vips\w+:\s*/i, '');
-  return reason === 'Unknown error' ? 'the decoder rejected the data' : reason;
 }

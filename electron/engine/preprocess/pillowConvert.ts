@@ -1,14 +1,16 @@
 // Turns decoded samples into 8-bit RGB with the arithmetic of Pillow's `Image.convert('RGB')`, which is what
 // transformers' `load_image` runs. Pillow never composites: alpha is dropped, colour under alpha 0 is kept.
 
-/** Samples as sharp hands them over: interleaved, 1 to 4 channels, 8 or 16 bits (16-bit in a Uint16Array). */
+/** Samples as sharp hands them over: interleaved, 1 to 4 channels, 8 or 16 bits (16-bit in a 16-bit array). */
 export interface DecodedSamples {
-  data: Uint8Array | Uint16Array;
+  data: Uint8Array | Uint16Array | Int16Array;
   width: number;
   height: number;
   channels: number;
   /** 'cmyk' when the 4 channels are C, M, Y, K (already un-inverted for Adobe JPEGs, as Pillow has them). */
   cmyk: boolean;
+  /** 16-bit grey that Pillow opens as mode I (also with a tRNS alpha libvips added): clip, not high byte. */
+  clipGrey?: boolean;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface DecodedSamples {
  * of the range turns white); every other 16-bit mode (RGB;16B, RGBA;16B, LA;16B) keeps the high byte.
  */
 export function toPillowRgb(samples: DecodedSamples): Uint8Array {
-  const { data, width, height, channels, cmyk } = samples;
+  const { data, width, height, channels, cmyk, clipGrey } = samples;
   const pixels = width * height;
   const out = new Uint8Array(pixels * 3);
   if (cmyk) {
@@ -30,7 +32,7 @@ export function toPillowRgb(samples: DecodedSamples): Uint8Array {
     }
     return out;
   }
-  const sample = sampleReader(data, channels);
+  const sample = sampleReader(data, clipGrey ?? channels === 1);
   if (channels <= 2) {
     for (let p = 0, o = 0; p < pixels; p++, o += 3) {
       const v = sample(p * channels);
@@ -48,10 +50,10 @@ export function toPillowRgb(samples: DecodedSamples): Uint8Array {
   return out;
 }
 
-function sampleReader(data: Uint8Array | Uint16Array, channels: number): (index: number) => number {
+function sampleReader(data: Uint8Array | Uint16Array | Int16Array, clip: boolean): (index: number) => number {
   if (data instanceof Uint8Array) return (i) => data[i]!;
-  // Pillow opens a 16-bit grey PNG/TIFF without alpha as I / I;16, whose RGB conversion clips.
-  if (channels === 1) return (i) => Math.min(data[i]!, 255);
+  // Pillow opens a 16-bit grey PNG/TIFF without alpha as I / I;16 / I;16S, whose RGB conversion clips.
+  if (clip) return (i) => Math.max(0, Math.min(data[i]!, 255));
   return (i) => data[i]! >> 8;
 }
 

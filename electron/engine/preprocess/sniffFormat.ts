@@ -1,11 +1,14 @@
 // Recognises raster formats by their first bytes, so that only known formats ever reach a decoder. This is
 // the gate that keeps SVG (which sharp would rasterise, resolving external references) and anything
 // unknown away from libvips: the name of a file is never trusted.
+import { sniffRawHead, type RawFormat } from './raw/rawKind.js';
 
-export type RasterFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'tiff' | 'heic' | 'avif';
+export type RasterFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'tiff' | 'heic' | 'avif' | 'bmp';
 
 export type Sniffed =
   | { kind: 'raster'; format: RasterFormat }
+  /** A camera RAW its first bytes prove (DNG, NEF and ARW look like TIFF here; decode.ts tells them apart). */
+  | { kind: 'raw'; format: RawFormat }
   | { kind: 'refused'; reason: string };
 
 /** Bytes needed to decide; pass at least this many when the input is longer. */
@@ -20,15 +23,19 @@ export function sniffFormat(head: Uint8Array): Sniffed {
   const startsWith = (...bytes: number[]): boolean => bytes.every((b, i) => head[i] === b);
 
   if (head.length === 0) return { kind: 'refused', reason: 'empty file' };
+  const raw = sniffRawHead(head);
+  if (raw) return { kind: 'raw', format: raw };
   if (startsWith(0xff, 0xd8, 0xff)) return { kind: 'raster', format: 'jpeg' };
   if (startsWith(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return { kind: 'raster', format: 'png' };
   if (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a') return { kind: 'raster', format: 'gif' };
   if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return { kind: 'raster', format: 'webp' };
-  if (startsWith(0x49, 0x49, 0x2a, 0x00) || startsWith(0x4d, 0x4d, 0x00, 0x2a)) {
+  // Classic TIFF (42) and BigTIFF (43), either byte order.
+  if (startsWith(0x49, 0x49, 0x2a, 0x00) || startsWith(0x4d, 0x4d, 0x00, 0x2a)
+    || startsWith(0x49, 0x49, 0x2b, 0x00) || startsWith(0x4d, 0x4d, 0x00, 0x2b)) {
     return { kind: 'raster', format: 'tiff' };
   }
   if (ascii(4, 8) === 'ftyp') return sniffIsoBrands(head, ascii);
-  if (ascii(0, 2) === 'BM') return { kind: 'refused', reason: 'unsupported format: BMP' };
+  if (ascii(0, 2) === 'BM') return { kind: 'raster', format: 'bmp' };
   if (looksLikeSvgOrXml(ascii(0, SNIFF_BYTES))) {
     return { kind: 'refused', reason: 'unsupported format: SVG/XML (vector images are never rendered)' };
   }

@@ -25,6 +25,7 @@ const CONVERSIONS: Array<[string, string, number]> = [
   ['grey16.png', 'png', 0],
   ['cmyk.tiff', 'tiff', 0],
   ['rgb.tiff', 'tiff', 0],
+  ['rgb.bmp', 'bmp', 0],
   ['anim.gif', 'gif', 0],
   ['trns.gif', 'gif', 0],
   ['cmyk.jpg', 'jpeg', 1],
@@ -86,8 +87,10 @@ describe('decodeImage', () => {
     expect(diffStats(avif.rgb.data, png.rgb.data).mean).toBeLessThan(6);
   });
 
-  it('refuses BMP, which the prebuilt sharp cannot read, with a clear reason', async () => {
-    await expect(decodeImage(formats('rgb.bmp'))).rejects.toThrow('unsupported format: BMP');
+  it('reads BMP (our own reader: prebuilt sharp has none) to the same pixels as its PNG twin', async () => {
+    const bmp = await decodeImage(formats('rgb.bmp'));
+    expect(bmp.format).toBe('bmp');
+    expect(bmp.rgb.data).toEqual((await decodeImage(formats('rgb.png'))).rgb.data);
   });
 
   it('refuses an image over the pixel limit from its header', async () => {

@@ -35,7 +35,7 @@ const CONFIGS: Record<string, object> = {
 };
 
 const listImages = (dir: string): string[] => readdirSync(dir).sort()
-  .filter((f) => /\.(jpe?g|png|webp|gif|tiff?)$/i.test(f)).map((f) => join(dir, f));
+  .filter((f) => /\.(jpe?g|png|webp|gif|tiff?|bmp)$/i.test(f)).map((f) => join(dir, f));
 
 const committed = [
   ...listImages(join(FIXTURES, 'photos/originals')),
