@@ -1,6 +1,6 @@
 // The options every library command shares, and how they open the Library: one data folder (`--data-dir`,
 // LOOKALIKE_DATA_DIR, or the platform's app data folder), `--db` for another catalog, and the engine's options.
-import { deviceChoices, modelDtypes, type DeviceChoice, type ModelDtype } from '../shared/values.js';
+import { deviceChoices, modelDtypes, preprocessModes, type DeviceChoice, type ModelDtype, type PreprocessMode } from '../shared/values.js';
 import { isLookalikeError, LookalikeError, openLibrary, type EngineOptions, type Library } from '../engine/library/index.js';
 import { usageError, type CliIO } from './command.js';
 import { SCAN_JOURNAL_ENV } from './supervisor.js';
@@ -14,6 +14,7 @@ export const libraryParseOptions = {
   dtype: { type: 'string' },
   threads: { type: 'string' },
   'batch-size': { type: 'string' },
+  preprocess: { type: 'string' },
 } as const;
 
 export interface LibraryArgs {
@@ -25,6 +26,7 @@ export interface LibraryArgs {
   dtype?: string | undefined;
   threads?: string | undefined;
   'batch-size'?: string | undefined;
+  preprocess?: string | undefined;
 }
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -47,6 +49,8 @@ function engineOverrides(args: LibraryArgs, io: CliIO): Partial<EngineOptions> {
   if (device !== undefined && !deviceChoices.includes(device)) throw usageError(`--device must be one of ${deviceChoices.join('|')}, got "${args.device}"`);
   const dtype = args.dtype as ModelDtype | undefined;
   if (dtype !== undefined && !modelDtypes.includes(dtype)) throw usageError(`--dtype must be one of ${modelDtypes.join('|')}`);
+  const preprocess = args.preprocess as PreprocessMode | undefined;
+  if (preprocess !== undefined && !preprocessModes.includes(preprocess)) throw usageError(`--preprocess must be one of ${preprocessModes.join('|')}, got "${args.preprocess}"`);
   const threads = positiveInt('threads', args.threads);
   const batchSize = positiveInt('batch-size', args['batch-size']);
   const modelDir = args.model ?? io.env['LOOKALIKE_MODEL'];
@@ -55,6 +59,7 @@ function engineOverrides(args: LibraryArgs, io: CliIO): Partial<EngineOptions> {
     ...(dtype ? { dtype } : {}),
     ...(threads ? { threads } : {}),
     ...(batchSize ? { batchSize } : {}),
+    ...(preprocess ? { preprocess } : {}),
     ...(modelDir ? { modelDir } : {}),
     log: (line) => io.stderr.write(`lookalike: ${line}\n`),
   };

@@ -19,6 +19,7 @@ import type {
   JobProgress,
   ModelDtype,
   ModelProvenance,
+  PreprocessMode,
   PoolingSource,
   ProcessorConfig,
   ResolvedDevice,
@@ -37,6 +38,8 @@ export interface EngineConfig {
   batchSize?: number;
   graphOptimization?: GraphOptimization;
   maxPixels?: number;
+  /** 'exact' (default): Pillow's pixels bit for bit; 'fast': big JPEGs decoded at a DCT scale first. */
+  preprocess?: PreprocessMode;
   log?: (line: string) => void;
 }
 
@@ -68,6 +71,10 @@ export interface Engine {
   readonly tokenDim: number;
   readonly inputSize: { height: number; width: number };
   readonly batchSize: number;
+  /** How this engine's photos become pixel values; part of `provenance` and so of the model key. */
+  readonly preprocessMode: PreprocessMode;
+  /** The same session with another preprocessing mode (exports and compare use 'exact'). */
+  withPreprocess(mode: PreprocessMode): Engine;
   prepare(input: string | Buffer, label?: string): Promise<PreparedImage>;
   runBatch(tensors: readonly Float32Array[], opts?: { pooled?: boolean }): Promise<Float32Array[]>;
   embedFiles(paths: readonly string[], opts?: EmbedOptions): AsyncGenerator<EmbedItem>;
@@ -92,7 +99,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   const inputSize = fixedInputSize(model.processor);
   // Before onnxruntime parses the file: a managed folder's files must still hash to its manifest's pins; other
   // folders are hashed once. The manifest also names a downloaded model and its revision.
-  const provenance: ModelProvenance = await readModelProvenance(model.dir, {
+  const exactProvenance: ModelProvenance = await readModelProvenance(model.dir, {
     preprocessVersion: PREPROCESS_VERSION,
     dtype: model.dtype,
     processor: model.processor,
@@ -106,13 +113,34 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   });
   const shapes = outputShapes(opened);
   const runner = new SessionRunner(opened.session, inputSize);
+  const parts: EngineParts = {
+    model, exactProvenance, opened, shapes, runner, inputSize, maxPixels: config.maxPixels, batchSize: Math.max(1, config.batchSize ?? 4),
+  };
+  return engineWithMode(parts, config.preprocess ?? 'exact');
+}
+
+/** What every mode's view of one loaded model shares. */
+interface EngineParts {
+  model: ModelFolder;
+  exactProvenance: ModelProvenance;
+  opened: OpenedSession;
+  shapes: OutputShapes;
+  runner: SessionRunner;
+  inputSize: InputSize;
+  maxPixels: number | undefined;
+  batchSize: number;
+}
+
+function engineWithMode(parts: EngineParts, mode: PreprocessMode): Engine {
+  const { model, opened, shapes, runner, inputSize, maxPixels } = parts;
   // embed/export/compare need only the tensor; the scanner's prepare() also hashes the pixels.
-  const maxPixels = config.maxPixels;
-  const preprocess: Preprocess = (input) => preprocessImage(input, model.processor, { maxPixels });
-  const core: EngineCore = { preprocess, runner, shapes, batchSize: Math.max(1, config.batchSize ?? 4) };
-  return {
+  const preprocess: Preprocess = (input) => preprocessImage(input, model.processor, { maxPixels, mode });
+  const core: EngineCore = { preprocess, runner, shapes, batchSize: parts.batchSize };
+  const view: Engine = {
     model,
-    provenance,
+    provenance: { ...parts.exactProvenance, preprocessMode: mode },
+    preprocessMode: mode,
+    withPreprocess: (other) => (other === mode ? view : engineWithMode(parts, other)),
     device: opened.device,
     deviceFallbacks: opened.fallbacks,
     pooling: shapes.pooledPlan.pooling as PoolingSource,
@@ -127,6 +155,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     embedOne: (input, opts) => embedOne(core, input, opts),
     close: () => runner.close(),
   };
+  return view;
 }
 
 /** Which outputs give pooled and token features, and their sizes, from the session's warm-up run. */

@@ -32,6 +32,7 @@ export function exportMetadata(source: FeatureSource, dtype: ExportDtype): Recor
     model_dtype: m.dtype,
     model_sha256: m.fileSha256,
     preprocess_version: String(m.preprocessVersion),
+    preprocess_mode: m.preprocessMode ?? 'exact',
     processor_sha256: m.processorSha256,
     pooled: String(source.pooled),
     pooling: source.pooling,

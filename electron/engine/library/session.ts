@@ -3,7 +3,7 @@
 import type { Engine } from '../engine.js';
 import { LookalikeError, isLookalikeError } from '../errors.js';
 import { resolveSelectedModel } from '../models/selection.js';
-import type { DeviceChoice, ModelDtype } from '../types.js';
+import type { DeviceChoice, ModelDtype, PreprocessMode } from '../types.js';
 import type { EngineStatus } from './types.js';
 
 export interface EngineOptions {
@@ -13,6 +13,8 @@ export interface EngineOptions {
   modelDir?: string | null;
   dtype?: ModelDtype | null;
   batchSize?: number | null;
+  /** How the library's scans preprocess (settings.preprocess, `--preprocess`); exports and compare use 'exact'. */
+  preprocess?: PreprocessMode | null;
   log?: (line: string) => void;
 }
 
@@ -79,7 +81,7 @@ export class EngineSession {
   }
 
   /** Loads again (after a model switch or a device/threads change). */
-  async reload(change: Partial<Pick<EngineOptions, 'device' | 'threads'>> = {}): Promise<EngineStatus> {
+  async reload(change: Partial<Pick<EngineOptions, 'device' | 'threads' | 'preprocess'>> = {}): Promise<EngineStatus> {
     this.#options = { ...this.#options, ...change };
     const previous = this.#loading ?? Promise.resolve();
     this.#loading = previous.then(() => this.#load());
@@ -115,6 +117,7 @@ export class EngineSession {
         ...((o.dtype ?? resolved.dtype) ? { dtype: (o.dtype ?? resolved.dtype)! } : {}),
         ...(o.threads ? { threads: o.threads } : {}),
         ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+        ...(o.preprocess ? { preprocess: o.preprocess } : {}),
         ...(o.log ? { log: o.log } : {}),
       });
       this.#current = engine;

@@ -1,7 +1,10 @@
-// Decode + preprocess, giving the pixel_values that HF's image-feature-extraction pipeline computes in Python.
+// Decode + preprocess, giving the pixel_values that HF's image-feature-extraction pipeline computes in Python
+// ('exact'), or the same steps from a JPEG decoded at a DCT scale ('fast', shrinkOnLoad.ts).
+import type { PreprocessMode } from '../../shared/values.js';
 import type { ProcessorConfig, RgbImage } from '../types.js';
-import { decodeImage, type DecodedImage, type DecodeOptions } from './decode.js';
+import { decodeImage, DEFAULT_MAX_PIXELS, readImageFile, type DecodedImage, type DecodeOptions } from './decode.js';
 import { pillowResize } from './pillowResize.js';
+import { decodeShrunk, type ShrinkTuning } from './shrinkOnLoad.js';
 import { pixelValueTable, planTensor, writePixelValues } from './toTensor.js';
 
 export interface TensorTarget {
@@ -9,6 +12,13 @@ export interface TensorTarget {
   out?: Float32Array;
   /** Where this image's [3, H, W] starts in `out`, in elements. */
   offset?: number;
+}
+
+export interface PreprocessOptions extends DecodeOptions, TensorTarget {
+  /** Default 'exact'. */
+  mode?: PreprocessMode;
+  /** Fast mode's rule, changed only to measure it. */
+  tuning?: ShrinkTuning;
 }
 
 export interface PreprocessResult {
@@ -20,9 +30,14 @@ export interface PreprocessResult {
 
 const tablesByConfig = new WeakMap<ProcessorConfig, ReturnType<typeof pixelValueTable>>();
 
-/** Resize, crop, rescale and normalise an already decoded image. */
-export function pixelValuesFromRgb(rgb: RgbImage, cfg: ProcessorConfig, target: TensorTarget = {}): PreprocessResult {
-  const plan = planTensor(rgb.width, rgb.height, cfg);
+/**
+ * Resize, crop, rescale and normalise an already decoded image. `planSize`: the photo's own size when `rgb` is
+ * a shrunk copy of it, so the plan (resize size, crop) is the exact mode's.
+ */
+export function pixelValuesFromRgb(
+  rgb: RgbImage, cfg: ProcessorConfig, target: TensorTarget = {}, planSize: { width: number; height: number } = rgb,
+): PreprocessResult {
+  const plan = planTensor(planSize.width, planSize.height, cfg);
   let tables = tablesByConfig.get(cfg);
   if (!tables) {
     tables = pixelValueTable(cfg);
@@ -38,9 +53,22 @@ export function pixelValuesFromRgb(rgb: RgbImage, cfg: ProcessorConfig, target: 
   return { tensor: out.subarray(offset, offset + size), height: plan.outHeight, width: plan.outWidth };
 }
 
+/** Decodes as the mode says: the photo itself, or (fast) its DCT-scaled intermediate when that helps. */
+export async function decodeForMode(input: string | Buffer, cfg: ProcessorConfig, options: PreprocessOptions = {}): Promise<DecodedImage> {
+  if (options.mode !== 'fast') return decodeImage(input, options);
+  const bytes = typeof input === 'string' ? await readImageFile(input) : input;
+  const resizeTarget = (width: number, height: number): { width: number; height: number } => {
+    const plan = planTensor(width, height, cfg);
+    return { width: plan.resizeWidth, height: plan.resizeHeight };
+  };
+  const shrunk = await decodeShrunk(bytes, resizeTarget, options.maxPixels ?? DEFAULT_MAX_PIXELS, options.tuning);
+  if (shrunk.shrunk) return shrunk;
+  return decodeImage(bytes, shrunk.probed ? { ...options, probed: shrunk.probed } : options);
+}
+
 export async function preprocessImage(
-  input: string | Buffer, cfg: ProcessorConfig, options: DecodeOptions & TensorTarget = {},
+  input: string | Buffer, cfg: ProcessorConfig, options: PreprocessOptions = {},
 ): Promise<PreprocessResult & { decoded: DecodedImage }> {
-  const decoded = await decodeImage(input, options);
-  return { ...pixelValuesFromRgb(decoded.rgb, cfg, options), decoded };
+  const decoded = await decodeForMode(input, cfg, options);
+  return { ...pixelValuesFromRgb(decoded.rgb, cfg, options, decoded), decoded };
 }

@@ -63,6 +63,7 @@ describe.each<ExportDtype>(['float32', 'float16'])('binary formats, %s', (dtype)
       model_dtype: 'fp32',
       model_sha256: '0'.repeat(64),
       preprocess_version: '1',
+      preprocess_mode: 'exact',
       processor_sha256: '1'.repeat(64),
       pooled: String(rowShape.length === 1),
       pooling: rowShape.length === 1 ? 'cls_token' : 'none',

@@ -1,0 +1,27 @@
+// The camera-size photo set: 12–24 MP JPEGs made by ../shared/photos/make-fullsize-set.sh (Debian wallpaper
+// packages fetched with apt, plus 12 MP and 24 MP camera-like copies), cached under .cache/fullsize/.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { repoRoot } from './photos.js';
+
+export const CAMERA_SET_DIR = path.join(repoRoot, '.cache', 'fullsize');
+
+async function jpegsIn(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  return (await readdir(dir)).filter((f) => /\.jpe?g$/i.test(f)).sort().map((f) => path.join(dir, f));
+}
+
+/** The set's files, made once when missing (needs apt and root); empty when it cannot be made here. */
+export async function cameraPhotos(): Promise<{ source: string; files: string[] }> {
+  let files = await jpegsIn(CAMERA_SET_DIR);
+  const script = path.resolve(repoRoot, '..', 'shared', 'photos', 'make-fullsize-set.sh');
+  if (files.length === 0 && existsSync(script)) {
+    console.log(`making the camera-size set in ${CAMERA_SET_DIR} (apt-get download + ImageMagick)…`);
+    const made = spawnSync('bash', [script, CAMERA_SET_DIR], { stdio: 'inherit' });
+    if (made.status !== 0) console.log('could not make the camera-size set here; its rows are skipped');
+    files = await jpegsIn(CAMERA_SET_DIR);
+  }
+  return { source: CAMERA_SET_DIR, files };
+}

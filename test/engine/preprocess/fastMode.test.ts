@@ -1,0 +1,126 @@
+// The fast preprocessing mode: how far it may stray from exact on full-size JPEGs (bounds from
+// `npm run bench -- fast-fidelity`, with margin), when it must fall back to the exact decode, and that its
+// vectors are keyed apart from exact ones.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Catalog, modelKey } from '../../../electron/engine/catalog/index.js';
+import { createEngine, type Engine } from '../../../electron/engine/engine.js';
+import { preprocessImage } from '../../../electron/engine/preprocess/preprocessImage.js';
+import type { ModelProvenance } from '../../../electron/engine/types.js';
+import { tinyModelDir } from '../../helpers/models.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
+const FULL_SIZE = ['flow-2800x2700.jpg', 'shell-2800x2700.jpg'].map((f) => path.join(FIXTURES, 'fullsize', f));
+const SMALL_JPEG = path.join(FIXTURES, 'photos/originals/skimage_chelsea.jpg');
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return dot / Math.sqrt(na * nb);
+}
+
+/** Mean and max |difference| in 8-bit steps: the generated models' tensors are (v/255 - 0.5) / 0.5. */
+function pixelDiff(a: Float32Array, b: Float32Array): { mean: number; max: number } {
+  let sum = 0, max = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i]! - b[i]!) * 127.5;
+    sum += d;
+    max = Math.max(max, d);
+  }
+  return { mean: sum / a.length, max };
+}
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await createEngine({ modelDir: await tinyModelDir(), device: 'cpu', threads: 1 });
+});
+afterAll(async () => {
+  await engine?.close();
+});
+
+describe('fast preprocessing on full-size JPEGs', () => {
+  it.each(FULL_SIZE)('stays within the measured bounds of exact: %s', async (file) => {
+    const bytes = await readFile(file);
+    const cfg = engine.model.processor;
+    const exact = await preprocessImage(bytes, cfg);
+    const fast = await preprocessImage(bytes, cfg, { mode: 'fast' });
+    // Decoded at a DCT scale to 4× the model's 224, but reported at the photo's own size.
+    expect([fast.decoded.rgb.width, fast.decoded.rgb.height]).toEqual([929, 896]);
+    expect([fast.decoded.width, fast.decoded.height]).toEqual([2800, 2700]);
+    const d = pixelDiff(fast.tensor, exact.tensor);
+    expect(d.mean).toBeGreaterThan(0);
+    expect(d.mean).toBeLessThan(0.5);
+    expect(d.max).toBeLessThan(16);
+    const [vFast, vExact] = await engine.runBatch([fast.tensor, exact.tensor]);
+    expect(cosine(vFast!, vExact!)).toBeGreaterThan(0.9995);
+  });
+
+  it('turns an EXIF-rotated JPEG upright as the exact decode does', async () => {
+    const rotated = await sharp(await readFile(FULL_SIZE[0]!)).jpeg({ quality: 50 }).withMetadata({ orientation: 6 }).toBuffer();
+    const cfg = engine.model.processor;
+    const exact = await preprocessImage(rotated, cfg);
+    const fast = await preprocessImage(rotated, cfg, { mode: 'fast' });
+    expect(fast.decoded.orientation).toBe(6);
+    expect([fast.decoded.width, fast.decoded.height]).toEqual([2700, 2800]);
+    expect([fast.decoded.rgb.width, fast.decoded.rgb.height]).toEqual([896, 929]);
+    expect(pixelDiff(fast.tensor, exact.tensor).mean).toBeLessThan(0.5);
+  });
+
+  it('takes the exact decode where a DCT scale would not help: a small JPEG, a PNG', async () => {
+    const cfg = engine.model.processor;
+    const png = await sharp(SMALL_JPEG).png().toBuffer();
+    for (const bytes of [await readFile(SMALL_JPEG), png]) {
+      const exact = await preprocessImage(bytes, cfg);
+      const fast = await preprocessImage(bytes, cfg, { mode: 'fast' });
+      expect(fast.tensor).toEqual(exact.tensor);
+    }
+  });
+});
+
+describe('the preprocessing mode is part of the model key', () => {
+  const provenance: ModelProvenance = {
+    id: 'generated/tiny', revision: null, dtype: 'fp32', fileSha256: 'ab'.repeat(32), preprocessVersion: 1, processorSha256: 'cd'.repeat(32),
+  };
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'lookalike-fastkey-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives fast vectors their own key, and leaves exact keys as they were', () => {
+    const exactKey = modelKey({ ...provenance, preprocessMode: 'exact' });
+    expect(modelKey(provenance)).toBe(exactKey);
+    expect(modelKey({ ...provenance, preprocessMode: 'fast' })).not.toBe(exactKey);
+  });
+
+  it('keeps the mode through the catalog, so exact and fast vectors never share a key', () => {
+    const catalog = Catalog.open(path.join(dir, 'catalog.db'));
+    try {
+      const exactKey = catalog.embeddings.registerModel({ ...provenance, preprocessMode: 'exact' }, 4);
+      const fastKey = catalog.embeddings.registerModel({ ...provenance, preprocessMode: 'fast' }, 4);
+      catalog.embeddings.put('h1', exactKey, new Float32Array([1, 0, 0, 0]));
+      expect(catalog.embeddings.has('h1', fastKey)).toBe(false);
+      expect(catalog.embeddings.model(fastKey)?.provenance.preprocessMode).toBe('fast');
+      expect(catalog.embeddings.model(exactKey)?.provenance.preprocessMode).toBe('exact');
+    } finally {
+      catalog.close();
+    }
+  });
+
+  it("an engine's views share one session and differ only in mode and key", async () => {
+    const fast = engine.withPreprocess('fast');
+    expect(engine.preprocessMode).toBe('exact');
+    expect(fast.preprocessMode).toBe('fast');
+    expect(modelKey(fast.provenance)).not.toBe(modelKey(engine.provenance));
+    expect(fast.withPreprocess('exact').provenance).toEqual(engine.provenance);
+  });
+});
