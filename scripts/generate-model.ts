@@ -1,9 +1,9 @@
-// Writes a generated model folder: node dist/scripts/generate-model.js --preset tiny|base|descriptor --out DIR [--seed N]
+// Writes a generated model folder: node dist/scripts/generate-model.js --preset tiny|base|descriptor --out DIR [--seed N] [--q8]
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { DEFAULT_SEED, generateVitModel, isVitPreset } from './model-generator/generate.js';
 
-const USAGE = 'usage: generate-model --preset tiny|base|descriptor --out DIR [--seed N]';
+const USAGE = 'usage: generate-model --preset tiny|base|descriptor --out DIR [--seed N] [--q8]';
 
 async function main(): Promise<number> {
   let values;
@@ -13,6 +13,7 @@ async function main(): Promise<number> {
         preset: { type: 'string' },
         out: { type: 'string' },
         seed: { type: 'string', default: String(DEFAULT_SEED) },
+        q8: { type: 'boolean', default: false }, // also onnx/model_quantized.onnx (dynamic int8)
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -30,7 +31,7 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const info = await generateVitModel(resolve(out), { preset, seed });
+  const info = await generateVitModel(resolve(out), { preset, seed, q8: values.q8 });
   console.log(JSON.stringify(info, null, 2));
   return 0;
 }

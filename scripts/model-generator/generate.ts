@@ -7,6 +7,7 @@ import { writeOnnxModel } from './onnx/model-writer.js';
 import type { VitArchitecture, VitGraph } from './onnx/vit-graph.js';
 import { buildVitGraph, parameterCount, tokenCount } from './onnx/vit-graph.js';
 import { buildDescriptorGraph } from './onnx/descriptor-graph.js';
+import { QUANTIZER_VERSION, quantizeOnnxFile } from './onnx/quantize.js';
 
 export type { VitArchitecture } from './onnx/vit-graph.js';
 
@@ -30,6 +31,8 @@ function buildGraph(preset: VitPreset, seed: number): VitGraph {
 }
 
 export const DEFAULT_SEED = 0;
+/** transformers.js' file name for dtype q8 (electron/engine/models/registry.ts lists it). */
+const Q8_FILE = 'model_quantized.onnx';
 /**
  * Bump when the PRNG, the file writer or the JSON configs change what is written. Graph and weight-distribution
  * changes need no bump: they alter `graphFingerprint`, which caches compare too.
@@ -45,11 +48,15 @@ export interface GeneratorManifest {
   seed: number;
   graphFingerprint: string;
   onnxSha256: string;
+  /** Present when onnx/model_quantized.onnx (dtype q8) was written from model.onnx (onnx/quantize.ts). */
+  q8?: { quantizerVersion: number; onnxSha256: string };
 }
 
 export interface GenerateVitOptions {
   preset: VitPreset;
   seed?: number;
+  /** Also write onnx/model_quantized.onnx, dynamically int8-quantised from model.onnx. */
+  q8?: boolean;
 }
 
 export interface GeneratedModelInfo {
@@ -65,6 +72,8 @@ export interface GeneratedModelInfo {
   parameterCount: number;
   onnxBytes: number;
   onnxSha256: string;
+  /** Path of the q8 file inside `dir`, when asked for. */
+  q8OnnxPath?: string;
   elapsedMs: number;
 }
 
@@ -144,6 +153,9 @@ export async function generateVitModel(outDir: string, opts: GenerateVitOptions)
     await writeFile(join(staging, 'config.json'), json(hfConfig(id, architecture)));
     await writeFile(join(staging, 'preprocessor_config.json'), json(hfPreprocessorConfig(architecture)));
     const written = await writeOnnxModel(join(staging, 'onnx', 'model.onnx'), vit, seed);
+    const q8 = opts.q8
+      ? await quantizeOnnxFile(join(staging, 'onnx', 'model.onnx'), join(staging, 'onnx', Q8_FILE))
+      : null;
     const manifest: GeneratorManifest = {
       generatorVersion: GENERATOR_VERSION,
       id,
@@ -151,6 +163,7 @@ export async function generateVitModel(outDir: string, opts: GenerateVitOptions)
       seed,
       graphFingerprint: fingerprintOf(vit),
       onnxSha256: written.sha256,
+      ...(q8 ? { q8: { quantizerVersion: QUANTIZER_VERSION, onnxSha256: q8.sha256 } } : {}),
     };
     await writeFile(join(staging, GENERATOR_MANIFEST), json(manifest));
     await rename(staging, outDir).catch((error: unknown) => {
@@ -171,6 +184,7 @@ export async function generateVitModel(outDir: string, opts: GenerateVitOptions)
       parameterCount: parameterCount(vit.initializers),
       onnxBytes: written.bytes,
       onnxSha256: written.sha256,
+      ...(q8 ? { q8OnnxPath: join(outDir, 'onnx', Q8_FILE) } : {}),
       elapsedMs: performance.now() - started,
     };
   } finally {

@@ -12,6 +12,7 @@ import {
   generateVitModel,
   graphFingerprint,
 } from '../../scripts/model-generator/generate.js';
+import { QUANTIZER_VERSION } from '../../scripts/model-generator/onnx/quantize.js';
 
 export const MODEL_CACHE_DIR = fileURLToPath(new URL('../../.cache/models/', import.meta.url));
 
@@ -23,23 +24,28 @@ async function readManifest(dir: string): Promise<GeneratorManifest | null> {
   }
 }
 
-const isCurrent = (manifest: GeneratorManifest | null, preset: VitPreset, seed: number): boolean =>
-  manifest?.generatorVersion === GENERATOR_VERSION && manifest.graphFingerprint === graphFingerprint(preset, seed);
+const isCurrent = (manifest: GeneratorManifest | null, preset: VitPreset, seed: number, q8: boolean): boolean =>
+  manifest?.generatorVersion === GENERATOR_VERSION &&
+  manifest.graphFingerprint === graphFingerprint(preset, seed) &&
+  (!q8 || manifest.q8?.quantizerVersion === QUANTIZER_VERSION);
 
-/** The folder of a generated model (config.json, preprocessor_config.json, onnx/model.onnx). */
-export async function cachedModelDir(preset: VitPreset, seed = DEFAULT_SEED): Promise<string> {
-  const dir = join(MODEL_CACHE_DIR, `${preset}-${seed}`);
+/**
+ * The folder of a generated model (config.json, preprocessor_config.json, onnx/model.onnx). With `q8` it is
+ * another folder that also holds onnx/model_quantized.onnx, so the plain folders keep exactly one dtype.
+ */
+export async function cachedModelDir(preset: VitPreset, seed = DEFAULT_SEED, q8 = false): Promise<string> {
+  const dir = join(MODEL_CACHE_DIR, `${preset}-${seed}${q8 ? '-q8' : ''}`);
   const manifest = await readManifest(dir);
-  if (isCurrent(manifest, preset, seed)) return dir;
+  if (isCurrent(manifest, preset, seed, q8)) return dir;
   if (manifest) {
     // Made by another generator version or graph: move it aside first so no reader ever sees a half-deleted folder.
     const stale = `${dir}.stale-${process.pid}-${Date.now()}`;
     await rename(dir, stale).then(() => rm(stale, { recursive: true, force: true }), () => undefined);
   }
   try {
-    await generateVitModel(dir, { preset, seed });
+    await generateVitModel(dir, { preset, seed, q8 });
   } catch (error) {
-    if (!isCurrent(await readManifest(dir), preset, seed)) throw error;
+    if (!isCurrent(await readManifest(dir), preset, seed, q8)) throw error;
   }
   return dir;
 }

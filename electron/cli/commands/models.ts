@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../../engine/library/index.js';
 import { ExitCode, usageError, type CliCommand, type CliIO } from '../command.js';
 import { formatDuration } from '../progressBar.js';
-import type { ModelDtype } from '../../shared/values.js';
+import { modelDtypeLabels, type ModelDtype } from '../../shared/values.js';
 import {
   downloadModel,
   importModel,
@@ -105,7 +105,7 @@ async function list(dataDir: string, json: boolean, io: CliIO): Promise<ExitCode
   for (const m of registry.models) {
     const copy = installed.find((i) => i.id === m.id);
     const sizes = MODEL_DTYPES.filter((d) => m.files[d])
-      .map((d) => `${d} ${mb(m.files[d]!.approxBytes)}${copy?.dtypes.includes(d) ? ' (installed)' : ''}`)
+      .map((d) => `${d} (${modelDtypeLabels[d]}) ${mb(m.files[d]!.approxBytes)}${copy?.dtypes.includes(d) ? ' (installed)' : ''}`)
       .join(', ');
     const mark = selected?.id === m.id ? '*' : ' ';
     io.stdout.write(`${mark} ${m.id}  [${m.aliases.join(', ')}]\n    ${m.description}\n    ${sizes}; licence ${m.license}\n`);
