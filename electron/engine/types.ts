@@ -1,10 +1,10 @@
 // Types shared across the engine's modules and its front ends (CLI, Electron host).
 // This file holds types only, so any layer may import it without pulling in code.
 
-import type { ModelDtype } from '../shared/values.js';
+import type { ModelDtype, PreprocessMode } from '../shared/values.js';
 
 // The device and dtype lists are defined once, with the product's other value lists, in shared/values.ts.
-export type { DeviceChoice, ResolvedDevice, ModelDtype } from '../shared/values.js';
+export type { DeviceChoice, ResolvedDevice, ModelDtype, PreprocessMode } from '../shared/values.js';
 
 /** Where the pooled vector came from (HF raises for `cls`; we say so instead). */
 export type PoolingSource = 'pooler_output' | 'image_embeds' | 'cls_token';
@@ -54,6 +54,8 @@ export interface ModelProvenance {
   fileSha256: string;
   /** Bumped whenever our preprocessing changes numerically. */
   preprocessVersion: number;
+  /** 'fast' vectors come from a DCT-scaled decode (preprocess/shrinkOnLoad.ts); absent means 'exact'. */
+  preprocessMode?: PreprocessMode;
   /**
    * sha256 (hex) of the canonical JSON of the parsed ProcessorConfig (keys sorted): a different input size, crop,
    * resample or mean/std changes every vector even with the same weights. Parsed, not raw bytes, so whitespace,

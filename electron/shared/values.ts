@@ -11,16 +11,36 @@ export type ResolvedDevice = Exclude<DeviceChoice, 'auto'>;
 /** transformers.js' dtype names (their files in `onnx/`: model.onnx, model_fp16.onnx, model_quantized.onnx). */
 export const modelDtypes = ['fp32', 'fp16', 'q8'] as const;
 export type ModelDtype = (typeof modelDtypes)[number];
+/**
+ * Each dtype as a user choosing one sees it. q8 is the fast choice on CPU: dynamic int8 measured 2.25-2.3x fp32
+ * model-only and 2.2-3.1x end to end at 2 threads, pooled cosine >= 0.9994 (bench/q8.ts, issue 13); it trades a
+ * little agreement with fp32 (a threshold calibrated on fp32 vectors may need a point) for speed and a 4x
+ * smaller download. Its vectors have their own model key, so they never mix with fp32's.
+ */
+export const modelDtypeLabels: Readonly<Record<ModelDtype, string>> = {
+  fp32: 'full precision',
+  fp16: 'half precision, for GPUs',
+  q8: '8-bit, about 2x faster on CPU',
+};
+/**
+ * How photos become pixel values: 'exact' is Pillow's full decode and resize, bit for bit; 'fast' decodes big
+ * JPEGs at a DCT scale first (preprocess/shrinkOnLoad.ts). Part of the model key: the two never mix.
+ */
+export const preprocessModes = ['exact', 'fast'] as const;
+export type PreprocessMode = (typeof preprocessModes)[number];
 
-/** The grouping tiers, strongest first: same bytes, same decoded pixels, ≥ the threshold, the band below it. */
-export const tiers = ['exact', 'same-pixels', 'near-duplicate', 'similar'] as const;
+/**
+ * The grouping tiers, strongest first: same bytes, same decoded pixels, the same perceptual fingerprint (within
+ * the calibrated Hamming distance: re-encoded, resized, retouched), ≥ the threshold, the band below it.
+ */
+export const tiers = ['exact', 'same-pixels', 'near-identical', 'near-duplicate', 'similar'] as const;
 export type Tier = (typeof tiers)[number];
 
 /**
  * Why a member is in its group, for people: the tier, with the two same-pixels grounds told apart (equal decoded
  * pixels, or the same picture with a different EXIF orientation). Strongest first.
  */
-export const matchReasons = ['identical bytes', 'same pixels', 'same pixels (EXIF-rotated copy)', 'near-duplicate', 'similar'] as const;
+export const matchReasons = ['identical bytes', 'same pixels', 'same pixels (EXIF-rotated copy)', 'near-identical', 'near-duplicate', 'similar'] as const;
 export type MatchReason = (typeof matchReasons)[number];
 
 /**
@@ -29,6 +49,13 @@ export type MatchReason = (typeof matchReasons)[number];
  */
 export const keepRules = ['resolution', 'fileSize', 'format', 'captureTime', 'folder', 'pathLength'] as const;
 export type KeepRule = (typeof keepRules)[number];
+
+/**
+ * What resolve may do with a RAW+JPEG pair (a RAW and a JPEG of the same shot): by default keep both, never
+ * proposing either for the trash; opt in to drop the JPEG when its RAW is kept, or the RAW when its JPEG is.
+ */
+export const rawJpegRules = ['keep-both', 'keep-raw', 'keep-jpeg'] as const;
+export type RawJpegRule = (typeof rawJpegRules)[number];
 
 export const resolveActions = ['trash', 'move'] as const;
 export type ResolveAction = (typeof resolveActions)[number];
@@ -60,9 +87,11 @@ export type JobState = (typeof jobStates)[number];
 /**
  * File extensions the crawler considers (content decides after that: the scanner sniffs the first bytes, so a
  * text file named .jpg or an SVG never reaches a decoder). SVG is absent on purpose: rendering it could fetch URLs
- * or read local files. BMP is listed so such files are reported with a reason rather than silently ignored.
+ * or read local files. MPO (stereo cameras, some phones) is a JPEG with more frames after it: its first is read.
  */
-export const photoExtensions = ['.jpg', '.jpeg', '.jpe', '.png', '.webp', '.avif', '.tif', '.tiff', '.gif', '.bmp', '.heic', '.heif'] as const;
+export const photoExtensions = ['.jpg', '.jpeg', '.jpe', '.mpo', '.png', '.webp', '.avif', '.tif', '.tiff', '.gif', '.bmp', '.heic', '.heif',
+  // Camera RAW, read through the preview JPEG each embeds (engine/preprocess/rawPreview.ts).
+  '.dng', '.cr2', '.cr3', '.nef', '.arw', '.raf', '.orf', '.rw2'] as const;
 
 /** The near-duplicate threshold a first run uses, on the 0–100 scale (see engine/similarity/threshold.ts). */
 export const DEFAULT_THRESHOLD = 93;

@@ -5,8 +5,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DuplicateGroup, GroupsResult } from '../../electron/shared/contract.js';
+import type { DuplicateGroup, GroupsResult, Tier } from '../../electron/shared/contract.js';
+import { tiers as allTiers } from '../../electron/shared/values.js';
 import { thumbUrl } from '../../electron/shared/methods.js';
+import { GROUP_PAGE_SIZE } from '../../renderer/src/state/groupPages.svelte.js';
 import { fixture } from '../helpers/photos.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -14,7 +16,8 @@ const GROUPS = 10_000;
 const photos = ['originals/skimage_chelsea.jpg', 'variants/skimage_chelsea__copy.jpg', 'originals/skimage_coffee.jpg', 'variants/skimage_coffee__webp.webp'].map(fixture);
 const tiers = ['exact', 'near-duplicate', 'similar'] as const;
 
-function syntheticGroups(threshold: number): GroupsResult {
+/** The synthetic library as the engine pages it: tiers, offset and limit honoured, every tier counted. */
+function syntheticGroups({ threshold, tiers: only, offset = 0, limit }: { threshold: number; tiers?: Tier[] | undefined; offset?: number | undefined; limit?: number | undefined }): GroupsResult {
   const groups: DuplicateGroup[] = [];
   // A higher threshold keeps fewer groups, so regrouping visibly changes the list.
   const count = Math.round(GROUPS * (1 - Math.max(0, threshold - 90) / 20));
@@ -25,16 +28,26 @@ function syntheticGroups(threshold: number): GroupsResult {
     });
     groups.push({ id: `g${i}`, tier: tiers[i % 3]!, keep: members[0]!.path, keepReasons: members[0]!.reasons, members, reclaimableBytes: 77_000 });
   }
-  return { threshold, groups, totals: { groups: count, files: count * 3, reclaimableBytes: count * 77_000 } };
+  const shown = only ? groups.filter((g) => only.includes(g.tier)) : groups;
+  const tierCounts = Object.fromEntries(allTiers.map((t) => [t, groups.filter((g) => g.tier === t).length])) as Record<Tier, number>;
+  const page = shown.slice(offset, limit === undefined ? undefined : offset + limit);
+  return { threshold, groups: page, totals: { groups: shown.length, files: shown.length * 3, reclaimableBytes: shown.length * 77_000 }, tierCounts };
 }
 
 describe.skipIf(!existsSync('/usr/bin/chromium'))('renderer at 10k groups', () => {
   let h: Harness;
+  /** The limit of every getGroups call the renderer made. */
+  const limits: (number | undefined)[] = [];
   beforeAll(async () => {
     // The synthetic list has all 10,000 groups at threshold 90 (and fewer above it, for the regroup step).
     h = await startHarness({
       settings: { threshold: 90 },
-      overrides: { getGroups: async ({ threshold }) => syntheticGroups(threshold) },
+      overrides: {
+        getGroups: async (req) => {
+          limits.push(req.limit);
+          return syntheticGroups(req);
+        },
+      },
       grant: photos,
     });
   }, 180_000);
@@ -107,6 +120,9 @@ describe.skipIf(!existsSync('/usr/bin/chromium'))('renderer at 10k groups', () =
     const shown = await page.locator('.statusline').textContent();
     const regroupRequestMs = Number(/grouped in (\d+) ms/.exec(shown ?? '')?.[1]);
     const handlerMs = Math.round(h.calls.filter((c) => c.method === 'getGroups').at(-1)!.ms);
+    // The renderer asked for pages, never the whole list.
+    expect(limits.length).toBeGreaterThan(0);
+    expect(limits.every((l) => l !== undefined && l <= GROUP_PAGE_SIZE)).toBe(true);
     await h.screenshot('review-10k');
 
     console.log(

@@ -5,8 +5,10 @@ import { describe, expect, it, vi } from 'vitest';
 import type { GroupsResult, JobInfo, JobProgressView, Settings, Status } from '../../electron/shared/contract.js';
 import { DEFAULT_THRESHOLD } from '../../electron/shared/values.js';
 import type { Client } from '../../renderer/src/lib/api.js';
+import { countTiers } from '../../renderer/src/lib/tiers.js';
 import { AppState } from '../../renderer/src/state/app.svelte.js';
 import { DuplicatesState } from '../../renderer/src/state/duplicates.svelte.js';
+import { GROUP_PAGE_SIZE } from '../../renderer/src/state/groupPages.svelte.js';
 import { JobState } from '../../renderer/src/state/job.svelte.js';
 import { apiError, fakeClient, settingsWith } from './fakeClient.js';
 
@@ -23,7 +25,7 @@ const status: Status = {
   dim: 4,
   dtype: 'fp32',
 };
-const noGroups = (threshold: number): GroupsResult => ({ threshold, groups: [], totals: { groups: 0, files: 0, reclaimableBytes: 0 } });
+const noGroups = (threshold: number): GroupsResult => ({ threshold, groups: [], totals: { groups: 0, files: 0, reclaimableBytes: 0 }, tierCounts: countTiers([]) });
 const progress = (phase: string | null, done = 0): JobProgressView => ({ done, total: 10, failed: 0, rate: 1, etaSeconds: 5, current: null, phase });
 
 /** The calls AppState makes at start, answering with `settings` (after `settingsGate`, when given) and `jobs`. */
@@ -48,7 +50,7 @@ describe('AppState start-up', () => {
     const app = new AppState(fake.client);
     const stop = app.start();
     await app.loaded;
-    expect(fake.requests('getGroups')).toEqual([{ threshold: 88 }]);
+    expect(fake.requests('getGroups')).toEqual([{ threshold: 88, offset: 0, limit: GROUP_PAGE_SIZE }]);
     expect(app.dupes.threshold).toBe(88);
     stop();
   });
@@ -65,7 +67,7 @@ describe('AppState start-up', () => {
     release();
     await loading;
     expect(app.dupes.threshold).toBe(97);
-    expect(fake.requests('getGroups').at(-1)).toEqual({ threshold: 97 });
+    expect(fake.requests('getGroups').at(-1)).toEqual({ threshold: 97, offset: 0, limit: GROUP_PAGE_SIZE });
   });
 
   it('a DuplicatesState made without a threshold starts at DEFAULT_THRESHOLD', () => {

@@ -14,13 +14,14 @@ import VirtualList from '../../renderer/src/components/VirtualList.svelte';
 import type { TierFilter as TierFilterValue } from '../../renderer/src/state/review.svelte.js';
 import { JobState } from '../../renderer/src/state/job.svelte.js';
 
-interface VirtualListProps<T> {
-  items: readonly T[];
+interface VirtualListProps {
+  count: number;
   rowHeight: number;
   selected: number;
   label: string;
-  row: Snippet<[T, number]>;
+  row: Snippet<[number]>;
   rowId: (index: number) => string;
+  onRange?: (start: number, end: number) => void;
 }
 
 const mounted: Record<string, unknown>[] = [];
@@ -163,13 +164,22 @@ describe('HitGrid', () => {
 });
 
 describe('VirtualList', () => {
-  it('renders only a window of 10,000 rows', () => {
-    const items = Array.from({ length: 10_000 }, (_, i) => `item ${i}`);
-    const row = createRawSnippet((item: () => string, index: () => number) => ({
-      render: () => `<div class="r" data-i="${index()}">${item()}</div>`,
+  it('renders only a window of 10,000 rows, and says which rows it shows', () => {
+    const row = createRawSnippet((index: () => number) => ({
+      render: () => `<div class="r" data-i="${index()}">item ${index()}</div>`,
     }));
-    const el = render(VirtualList as Component<VirtualListProps<string>>, { items, rowHeight: 60, selected: 0, label: 'Items', row, rowId: (i: number) => `r${i}` });
+    const ranges: [number, number][] = [];
+    const el = render(VirtualList as Component<VirtualListProps>, {
+      count: 10_000,
+      rowHeight: 60,
+      selected: 0,
+      label: 'Items',
+      row,
+      rowId: (i: number) => `r${i}`,
+      onRange: (start: number, end: number) => void ranges.push([start, end]),
+    });
     const rows = el.querySelectorAll('.r');
+    expect(ranges.at(-1)).toEqual([0, rows.length]);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.length).toBeLessThan(40);
     expect(rows[0]!.textContent).toBe('item 0');
@@ -183,14 +193,15 @@ describe('TierFilter', () => {
     const chosen: string[] = [];
     const el = render(TierFilter, {
       value: 'all' as TierFilterValue,
-      counts: { exact: 2, 'same-pixels': 1, 'near-duplicate': 5, similar: 3 },
+      counts: { exact: 2, 'same-pixels': 1, 'near-identical': 4, 'near-duplicate': 5, similar: 3 },
       onChange: (v: TierFilterValue) => void chosen.push(v),
     });
     const radios = Array.from(el.querySelectorAll('[role="radio"]'));
-    expect(radios.map((r) => r.textContent?.replace(/\s+/g, ' ').trim())).toEqual(['All 11', 'Exact 2', 'Same pixels 1', 'Near 5', 'Similar 3']);
+    expect(radios.map((r) => r.textContent?.replace(/\s+/g, ' ').trim())).toEqual(['All 15', 'Exact 2', 'Same pixels 1', 'Near-identical 4', 'Near 5', 'Similar 3']);
     expect(radios[0]!.getAttribute('aria-checked')).toBe('true');
+    (radios[4] as HTMLElement).click();
     (radios[3] as HTMLElement).click();
-    expect(chosen).toEqual(['near-duplicate']);
+    expect(chosen).toEqual(['near-duplicate', 'near-identical']);
   });
 });
 

@@ -138,8 +138,9 @@ describe('one definition of each value list', () => {
 
   it('names every photo extension the crawler considers, whatever its case', () => {
     expect(formatOf('/a/B.JPE')).toBe('JPEG');
-    expect(values.photoExtensions.map((ext) => formatOf(`/x/y${ext}`))).toEqual(
-      ['JPEG', 'JPEG', 'JPEG', 'PNG', 'WebP', 'AVIF', 'TIFF', 'TIFF', 'GIF', 'BMP', 'HEIC', 'HEIF'],
+    const raws = ['DNG', 'CR2', 'CR3', 'NEF', 'ARW', 'RAF', 'ORF', 'RW2'].map((f) => `${f} (RAW)`);
+    expect(values.photoExtensions.filter((ext) => ext !== '.mpo').map((ext) => formatOf(`/x/y${ext}`))).toEqual(
+      ['JPEG', 'JPEG', 'JPEG', 'PNG', 'WebP', 'AVIF', 'TIFF', 'TIFF', 'GIF', 'BMP', 'HEIC', 'HEIF', ...raws],
     );
     expect(formatOf('/a/b.raw')).toBe('RAW');
   });
@@ -153,7 +154,7 @@ describe('one definition of each value list', () => {
   });
 
   it('counts groups per tier with every tier present', () => {
-    expect(countTiers([{ tier: 'exact' }, { tier: 'similar' }, { tier: 'exact' }])).toEqual({ exact: 2, 'same-pixels': 0, 'near-duplicate': 0, similar: 1 });
+    expect(countTiers([{ tier: 'exact' }, { tier: 'similar' }, { tier: 'exact' }])).toEqual({ exact: 2, 'same-pixels': 0, 'near-identical': 0, 'near-duplicate': 0, similar: 1 });
     expect(Object.keys(countTiers([]))).toEqual([...values.tiers]);
   });
 });

@@ -13,8 +13,11 @@ function groupText(g: DuplicateGroup, i: number): string {
   const lines = [`Group ${i + 1} (${g.tier}, ${g.members.length} files)`];
   for (const m of g.members) {
     const mark = m.path === g.keep ? 'keep ' : m.reference ? 'ref  ' : '     ';
-    lines.push(`  ${mark}${m.score.toFixed(1).padStart(5)}  ${m.match.padEnd(14)} ${m.path}`);
+    // A fingerprint match shows its distance: the score is the embedding's, which may say less.
+    const match = m.match === 'near-identical' && typeof m.hamming === 'number' ? `${m.match} (Hamming ${m.hamming}/128)` : m.match;
+    lines.push(`  ${mark}${m.score.toFixed(1).padStart(5)}  ${match.padEnd(14)} ${m.path}`);
     if (m.reasons.length) lines.push(`         ${m.reasons.join('; ')}`);
+    if (m.pair) lines.push(`         RAW+JPEG pair with ${m.pair.partner}${m.pair.protected ? ' (left alone)' : ''}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -25,7 +28,7 @@ function reportNeighbours(library: Library, io: CliIO): void {
   if (!loaded) return;
   const n = loaded.neighbors;
   const how = n.source === 'stored' ? 'loaded' : n.source === 'incremental' ? `updated for ${n.searched} new` : `searched (${n.source})`;
-  io.stderr.write(`lookalike: ${loaded.files.length} files, ${loaded.embeddings.matrix.rows} vectors; neighbours ${how} in ${Math.round(n.ms)} ms\n`);
+  io.stderr.write(`lookalike: ${loaded.files.length} files, ${loaded.embeddings.rows} vectors; neighbours ${how} in ${Math.round(n.ms)} ms\n`);
 }
 
 /** Groups at the given threshold, else the library's (Settings), saying how the neighbours were found. */

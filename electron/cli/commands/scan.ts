@@ -43,7 +43,7 @@ async function calibrateOnce(library: Library, io: CliIO): Promise<void> {
   const bar = progressBar(io.stderr);
   try {
     const c = await library.calibrate({}, Library.control(io.signal, (p) => bar.update(p, 'photos')));
-    io.stderr.write(`lookalike scan: calibrated on ${c.sample} of your photos: near-duplicate at cosine ≥ ${c.cosineThreshold.toFixed(4)} (threshold ${c.threshold}); \`lookalike calibrate\` re-runs it\n`);
+    io.stderr.write(`lookalike scan: calibrated on ${c.sample} of your photos: near-duplicate at cosine ≥ ${c.cosineThreshold.toFixed(4)} (threshold ${c.threshold})${c.perceptual ? `, near-identical within ${c.perceptual.distance} fingerprint bits` : ''}; \`lookalike calibrate\` re-runs it\n`);
   } catch (err) {
     // The scan itself succeeded: a calibration that cannot run (too few photos, Ctrl-C) is said, not fatal.
     io.stderr.write(`lookalike scan: not calibrated (${(err as Error).message}); run \`lookalike calibrate\` later\n`);

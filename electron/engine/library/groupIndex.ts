@@ -2,14 +2,19 @@
 // (after a scan: again) so a threshold change only regroups. Files trashed or moved leave the grouping at once
 // (and are marked missing in the catalog, so the next session agrees); undo puts them back with every field
 // they had, so a restored EXIF-rotated copy rejoins its original. Only files under the library's folders group.
+import path from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import { dotRows } from '../similarity/embeddingMatrix.js';
 import { createGrouper, type Grouper } from '../similarity/grouping.js';
 import { isUnder } from '../similarity/keepBest.js';
 import { loadOrFindNeighbors, type NeighborLoad } from '../similarity/neighborCache.js';
+import { listedSimilarity } from '../similarity/neighborGraph.js';
+import { findRawJpegPairs, type PairLink } from '../similarity/rawJpegPairs.js';
 import { buildReport, type DuplicateReport } from '../similarity/report.js';
-import { assertThreshold, LINEAR_SCALE, STORED_SCORE_FLOOR, thresholdToCosine, type ScoreScale } from '../similarity/threshold.js';
-import type { Tier } from '../../shared/values.js';
+import { DEFAULT_PERCEPTUAL_DISTANCE } from '../similarity/perceptualHash.js';
+import { perceptualDistanceAt, perceptualVerdict, type PerceptualVerdict } from '../similarity/perceptualTier.js';
+import { assertThreshold, DEFAULT_THRESHOLD, LINEAR_SCALE, STORED_SCORE_FLOOR, thresholdToCosine, tierCutoffs, type ScoreScale } from '../similarity/threshold.js';
+import { tiers as allTiers, type Tier } from '../../shared/values.js';
 import { chooseModelKey, exclusionTest, keepPolicy, loadEmbeddings, loadLibraryFiles, toLibraryFile, type LibraryEmbeddings, type LibraryFile } from './catalogView.js';
 import type { Settings } from './settings.js';
 
@@ -30,7 +35,10 @@ export interface GroupingRequest {
 }
 
 export interface LibraryReport {
+  /** Shared with later calls at the same threshold: read it, never change it. */
   report: DuplicateReport;
+  /** Groups per tier at this threshold, before the tiers filter. */
+  tierCounts: Record<Tier, number>;
   /** The grouped files by path (what the catalog knew at scan time). */
   fileOf: ReadonlyMap<string, LibraryFile>;
 }
@@ -44,12 +52,27 @@ export interface GroupIndexDeps {
   requestedModelKey?: string | null;
   /** A model's calibrated scale, when it has one. */
   scaleFor?(modelKey: string): ScoreScale;
+  /** The near-identical tier's calibrated Hamming distance, when the model's calibration measured one. */
+  perceptualDistanceFor?(modelKey: string): number | null;
   signal?: AbortSignal;
+}
+
+/**
+ * Cosine of two rows, the cheapest way there is: the loaded matrix, else the pair's stored neighbour entry (group
+ * members list each other), else their two vectors from the catalog. Grouping on stored lists never loads the
+ * library's vectors (1.5 GB at 1M) for the scores it shows.
+ */
+function rowCosine(loaded: LoadedLibrary, a: number, b: number): number {
+  const lib = loaded.embeddings;
+  if (lib.hasMatrix()) return dotRows(lib.matrix, a, b);
+  return listedSimilarity(loaded.neighbors.graph, a, b) ?? lib.rowCosine(a, b);
 }
 
 export class GroupIndex {
   #loaded: LoadedLibrary | null = null;
   #grouper: { grouper: Grouper<LibraryFile>; files: LibraryFile[]; fileOf: Map<string, LibraryFile> } | null = null;
+  #pairs: { grouper: Grouper<LibraryFile>; pairs: Map<string, PairLink> } | null = null;
+  #lastReport: { grouper: Grouper<LibraryFile>; scale: ScoreScale; threshold: number; includeSimilar: boolean; report: DuplicateReport } | null = null;
 
   /** The threshold of the latest report: what a caller's choice of one group was made at. */
   lastThreshold: number | null = null;
@@ -106,7 +129,7 @@ export class GroupIndex {
   load(): LoadedLibrary | null {
     if (this.#loaded) return this.#loaded;
     const catalog = this.deps.catalog();
-    if (catalog.embeddings.countsByModel().length === 0) return null;
+    if (!catalog.embeddings.models().some((m) => catalog.embeddings.hasModel(m.key))) return null;
     const key = chooseModelKey(catalog, this.deps.requestedModelKey, this.deps.preferredModelKey());
     const embeddings = loadEmbeddings(catalog, key);
     const signal = this.deps.signal;
@@ -118,12 +141,29 @@ export class GroupIndex {
     return this.#loaded;
   }
 
+  /** The model grouped (and its scale) without loading anything (null before the first scan). */
+  model(): { key: string; scale: ScoreScale } | null {
+    if (this.#loaded) return { key: this.#loaded.embeddings.modelKey, scale: this.#loaded.scale };
+    const catalog = this.deps.catalog();
+    if (!catalog.embeddings.models().some((m) => catalog.embeddings.hasModel(m.key))) return null;
+    const key = chooseModelKey(catalog, this.deps.requestedModelKey, this.deps.preferredModelKey());
+    return { key, scale: this.deps.scaleFor?.(key) ?? LINEAR_SCALE };
+  }
+
+  /** The loaded library when its vectors are in memory already (a search then needs nothing else). */
+  loadedWithVectors(): LoadedLibrary | null {
+    return this.#loaded?.embeddings.hasMatrix() ? this.#loaded : null;
+  }
+
   /** Ok files under the library's folders. */
   filesInLibrary(): LibraryFile[] {
     const loaded = this.load();
     if (!loaded) return [];
-    const roots = this.deps.catalog().roots.list().map((r) => r.path);
-    return loaded.files.filter((f) => roots.some((root) => isUnder(f.path, root)));
+    const roots = this.deps.catalog().roots.list().map((r) => path.resolve(r.path));
+    // Catalog paths are absolute and resolved: a prefix test answers what isUnder does (two path.resolve calls
+    // per file and root, seconds at a million files); anything else still goes through isUnder.
+    const under = (p: string) => roots.some((root) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
+    return loaded.files.filter((f) => (path.isAbsolute(f.path) && path.normalize(f.path) === f.path ? under(f.path) : roots.some((root) => isUnder(f.path, root))));
   }
 
   /** The duplicate report at a threshold, or null before the first scan. */
@@ -134,17 +174,45 @@ export class GroupIndex {
     if (!loaded) return null;
     const { grouper, fileOf } = (this.#grouper ??= this.#createGrouper(loaded));
     const tiers = req.tiers ?? null;
-    const includeSimilar = (req.includeSimilar ?? true) && (tiers === null || tiers.includes('similar'));
+    // The similar band is grouped even when the tiers leave it out, so every tier's count is known (the Review's
+    // filter shows them all); resolve says includeSimilar: false.
+    const full = this.#fullReport(grouper, loaded.scale, req.threshold, req.includeSimilar ?? true);
+    const report = tiers === null ? full : { ...full, groups: full.groups.filter((g) => tiers.includes(g.tier)) };
+    return { report, fileOf, tierCounts: countTiers(full.groups) };
+  }
+
+  /**
+   * The report of every tier, reused while the grouping state, scale and threshold are the same: the Review asks
+   * for it a page at a time, and a page must not cost a regroup. Every change to files, marks or settings drops
+   * the grouper, and with it this.
+   */
+  #fullReport(grouper: Grouper<LibraryFile>, scale: ScoreScale, threshold: number, includeSimilar: boolean): DuplicateReport {
+    const last = this.#lastReport;
+    if (last && last.grouper === grouper && last.scale === scale && last.threshold === threshold && last.includeSimilar === includeSimilar) return last.report;
     const settings = this.deps.settings();
-    const groups = grouper.group({ threshold: req.threshold, includeSimilar, scale: loaded.scale });
-    const report = buildReport(groups, req.threshold, keepPolicy(this.deps.catalog(), settings), exclusionTest(settings.excludeGlobs));
-    if (tiers !== null) report.groups = report.groups.filter((g) => tiers.includes(g.tier));
-    return { report, fileOf };
+    const groups = grouper.group({ threshold, includeSimilar, scale });
+    const pairs = this.#pairsFor(grouper);
+    const policy = { ...keepPolicy(this.deps.catalog(), settings), pairs: { of: (p: string) => pairs.get(p), rule: settings.rawJpegPairs } };
+    const report = buildReport(groups, threshold, policy, exclusionTest(settings.excludeGlobs));
+    this.#lastReport = { grouper, scale, threshold, includeSimilar, report };
+    return report;
   }
 
   /** The scale scores are given on: the loaded model's (the uncalibrated line before the first scan). */
   scale(): ScoreScale {
     return this.load()?.scale ?? LINEAR_SCALE;
+  }
+
+  /** The near-identical verdict on two files at the latest threshold (null when either has no fingerprint). */
+  perceptual(a: LibraryFile, b: LibraryFile): PerceptualVerdict | null {
+    const cut = tierCutoffs(this.lastThreshold ?? DEFAULT_THRESHOLD, this.scale());
+    const loaded = this.#loaded;
+    const distance = perceptualDistanceAt(this.lastThreshold ?? DEFAULT_THRESHOLD, loaded ? this.#perceptualDistance(loaded) : DEFAULT_PERCEPTUAL_DISTANCE);
+    return distance === null ? null : perceptualVerdict(a.perceptualPrint, b.perceptualPrint, { distance, ...cut }, () => this.cosine(a, b));
+  }
+
+  #perceptualDistance(loaded: LoadedLibrary): number {
+    return this.deps.perceptualDistanceFor?.(loaded.embeddings.modelKey) ?? DEFAULT_PERCEPTUAL_DISTANCE;
   }
 
   /** Cosine of two files' vectors (1 for identical content or pixels; NaN when either has no vector). */
@@ -153,8 +221,17 @@ export class GroupIndex {
     const lib = this.#loaded?.embeddings;
     const ra = lib?.rowOfHash.get(a.contentHash);
     const rb = lib?.rowOfHash.get(b.contentHash);
-    if (!lib || ra === undefined || rb === undefined) return Number.NaN;
-    return dotRows(lib.matrix, ra, rb);
+    if (!this.#loaded || ra === undefined || rb === undefined) return Number.NaN;
+    return rowCosine(this.#loaded, ra, rb);
+  }
+
+  /** RAW+JPEG pairs among the grouped files (rawJpegPairs.ts), found once per grouping state. */
+  #pairsFor(grouper: Grouper<LibraryFile>): Map<string, PairLink> {
+    if (this.#pairs?.grouper !== grouper) {
+      const files = this.#grouper?.grouper === grouper ? this.#grouper.files : [];
+      this.#pairs = { grouper, pairs: findRawJpegPairs(files.map((f) => ({ ...f, camera: f.camera ?? null }))) };
+    }
+    return this.#pairs.pairs;
   }
 
   #createGrouper(loaded: LoadedLibrary): { grouper: Grouper<LibraryFile>; files: LibraryFile[]; fileOf: Map<string, LibraryFile> } {
@@ -167,8 +244,18 @@ export class GroupIndex {
       notDuplicate,
       // Representatives: the biggest picture, so the group grows from the best copy.
       quality: (f) => (f.width ?? 0) * (f.height ?? 0),
+      // A fingerprint match the embedding must confirm may be missing from both neighbour lists.
+      rowCosine: (a, b) => rowCosine(loaded, a, b),
+      perceptualDistance: this.#perceptualDistance(loaded),
     });
     // Built once per grouping state, not per report: a regroup of a million files should not rebuild it.
     return { grouper, files, fileOf: new Map(files.map((f) => [f.path, f])) };
   }
+}
+
+/** Every tier present (0 when it has none), in values.ts order. */
+export function countTiers(groups: readonly { tier: Tier }[]): Record<Tier, number> {
+  const counts = Object.fromEntries(allTiers.map((t) => [t, 0])) as Record<Tier, number>;
+  for (const g of groups) counts[g.tier]++;
+  return counts;
 }

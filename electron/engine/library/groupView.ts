@@ -2,12 +2,13 @@
 // score is the cosine to the keeper, its match label restated against the keeper), with the keep-best reasons
 // and the reclaimable bytes. `lookalike dupes`, the app's Review and both result exports all use this.
 import { createHash } from 'node:crypto';
+import { pairAllowsAction, type PairLink } from '../similarity/rawJpegPairs.js';
 import { actionTargets, type ReportGroup } from '../similarity/report.js';
 import { cosineToScore } from '../similarity/threshold.js';
 import type { LibraryFile } from './catalogView.js';
-import type { GroupIndex, LibraryReport } from './groupIndex.js';
+import { countTiers, type GroupIndex, type LibraryReport } from './groupIndex.js';
 import { matchToKeeper, type MatchFacts } from './matchToKeeper.js';
-import type { DuplicateGroup, GroupMember, GroupsResult } from './types.js';
+import type { DuplicateGroup, GroupMember, GroupsResult, MemberPair } from './types.js';
 
 type ReportMember = ReportGroup['members'][number];
 
@@ -24,14 +25,31 @@ function scoreToKeeper(index: GroupIndex, m: ReportMember, file: LibraryFile | u
   return cosine >= 1 ? 100 : cosineToScore(cosine, index.scale());
 }
 
+/** Both distances to the keeper, and whether the fingerprints call the pair near-identical. */
+function evidence(index: GroupIndex, m: ReportMember, file: LibraryFile | undefined, keeper: LibraryFile | undefined): { hamming: number | null; cosine: number | null; nearIdentical: boolean } {
+  if (!file || !keeper) return { hamming: null, cosine: null, nearIdentical: false };
+  const cosine = m.isKeeper ? 1 : index.cosine(file, keeper);
+  const verdict = index.perceptual(file, keeper);
+  return { hamming: verdict?.hamming ?? null, cosine: Number.isNaN(cosine) ? null : cosine, nearIdentical: verdict?.match ?? false };
+}
+
+function pairView(m: ReportMember, pair: PairLink, group: ReportGroup): MemberPair {
+  const rule = group.pairRule ?? 'keep-both';
+  const droppable = pairAllowsAction(pair, pair.partner, rule);
+  return { partner: pair.partner, role: pair.role, by: pair.by, droppable, protected: !m.isKeeper && !pairAllowsAction(pair, group.keep, rule) };
+}
+
 function memberView(index: GroupIndex, group: ReportGroup, m: ReportMember, fileOf: ReadonlyMap<string, LibraryFile>, thumb: (path: string) => string): GroupMember {
   const file = fileOf.get(m.path);
   const keeper = fileOf.get(group.keep);
   const keeperMember = group.members.find((x) => x.isKeeper);
+  const { hamming, cosine, nearIdentical } = evidence(index, m, file, keeper);
   return {
     path: m.path,
     score: scoreToKeeper(index, m, file, keeper),
-    match: m.isKeeper || !keeperMember ? m.match : matchToKeeper(facts(m, file), facts(keeperMember, keeper)),
+    match: m.isKeeper || !keeperMember ? m.match : matchToKeeper(facts(m, file), facts(keeperMember, keeper), nearIdentical),
+    hamming,
+    cosine,
     width: file?.width ?? null,
     height: file?.height ?? null,
     bytes: file?.size ?? 0,
@@ -40,6 +58,7 @@ function memberView(index: GroupIndex, group: ReportGroup, m: ReportMember, file
     excluded: m.isExcluded,
     reasons: m.reasons.filter((r) => r !== 'keep'),
     thumb: thumb(m.path),
+    pair: m.pair ? pairView(m, m.pair, group) : null,
   };
 }
 
@@ -81,5 +100,5 @@ export function groupsPage(index: GroupIndex, grouped: LibraryReport | null, thr
   const end = page.limit === undefined ? all.length : Math.min(all.length, offset + page.limit);
   const groups: DuplicateGroup[] = [];
   for (let i = offset; i < end; i++) groups.push(toGroupView(index, all[i]!, grouped!.fileOf, thumb));
-  return { threshold, groups, totals };
+  return { threshold, groups, totals, tierCounts: grouped?.tierCounts ?? countTiers([]) };
 }

@@ -70,7 +70,7 @@ export class Library {
     this.settings = settings;
     this.env = options.env ?? process.env;
     const s = settings.get();
-    this.session = new EngineSession(paths.dataDir, { device: s.device, threads: s.threads, ...options.engine }, this.env, (status) =>
+    this.session = new EngineSession(paths.dataDir, { device: s.device, threads: s.threads, preprocess: s.preprocess, ...options.engine }, this.env, (status) =>
       this.#emit({ type: 'statusChanged', status: this.#status(status) }),
     );
     this.models = new ModelManager(paths.dataDir, this.env);
@@ -84,6 +84,7 @@ export class Library {
       },
       requestedModelKey: options.modelKey ?? null,
       scaleFor: (key) => scaleOf(this.catalog(), key),
+      perceptualDistanceFor: (key) => calibrationOf(this.catalog(), key)?.perceptual?.distance ?? null,
     });
     this.resolution = new Resolution({
       catalog: () => this.catalog(),
@@ -197,7 +198,8 @@ export class Library {
   async compare(req: { a: string; b: string; heatmap?: boolean }): Promise<CompareResult> {
     const engine = await this.engine();
     const scale = this.hasCatalog() ? scaleOf(this.catalog(), modelKey(engine.provenance)) : undefined;
-    const result = await comparePhotos(engine, req.a, req.b, { threshold: this.settings.get().threshold, heatmap: req.heatmap ?? true, scale });
+    // Compared from Pillow-exact pixels whatever the scans use: two photos side by side deserve the full decode.
+    const result = await comparePhotos(engine.withPreprocess('exact'), req.a, req.b, { threshold: this.settings.get().threshold, heatmap: req.heatmap ?? true, scale });
     return { ...result, thumbA: thumbUrl(req.a), thumbB: thumbUrl(req.b) };
   }
 
@@ -215,7 +217,8 @@ export class Library {
 
   async exportFeatures(req: FeatureExportRequest, control: Parameters<typeof exportLibraryFeatures>[3]): Promise<ExportResult> {
     const catalog = this.hasCatalog() ? this.catalog() : null;
-    return exportLibraryFeatures(await this.engine(), catalog, req, control);
+    // Exports are exact: their vectors must match what HF's Python pipeline computes from the same photo.
+    return exportLibraryFeatures((await this.engine()).withPreprocess('exact'), catalog, req, control);
   }
 
   /** Downloads a model; the first one becomes the model in use, and a library with no model loads it now. */
@@ -228,7 +231,9 @@ export class Library {
   async setSettings(change: Partial<Settings>): Promise<Settings> {
     const before = this.settings.get();
     const after = await this.settings.set({ ...before, ...change });
-    if (after.device !== before.device || after.threads !== before.threads) await this.session.reload({ device: after.device, threads: after.threads });
+    if (after.device !== before.device || after.threads !== before.threads || after.preprocess !== before.preprocess) {
+      await this.session.reload({ device: after.device, threads: after.threads, preprocess: after.preprocess });
+    }
     // The keep rules, preferred folders and exclusions decide keepers: regroup with them.
     this.index.regroup();
     return after;

@@ -2,7 +2,7 @@
 // keep-rule order chosen in the app is what `lookalike dupes` uses). Validated with the schema below, which the
 // contract also uses for `setSettings`; a missing or broken file means the defaults, never a crash.
 import { z } from 'zod';
-import { DEFAULT_THRESHOLD, deviceChoices, keepRules, themes } from '../../shared/values.js';
+import { DEFAULT_THRESHOLD, deviceChoices, keepRules, preprocessModes, rawJpegRules, themes } from '../../shared/values.js';
 import { openJsonStore, type JsonStore } from './jsonStore.js';
 
 /** An absolute path (POSIX `/…`, Windows `C:\…` or `\\server\share`), no NUL byte, bounded length. */
@@ -21,6 +21,8 @@ export const settingsSchema = z.strictObject({
   device: z.enum(deviceChoices),
   /** onnxruntime threads; null = all cores. */
   threads: z.int().min(1).max(256).nullable(),
+  /** How scans turn photos into pixel values (exact: Pillow's, bit for bit; fast: big JPEGs DCT-scaled first). */
+  preprocess: z.enum(preprocessModes),
   theme: z.enum(themes),
   /** Where "move" puts duplicates by default; null = ask. */
   moveDest: absolutePath.nullable(),
@@ -34,8 +36,13 @@ export const settingsSchema = z.strictObject({
     .refine((rules) => new Set(rules).size === rules.length, 'a keep rule appears twice'),
   /** Folders in order of preference for the `folder` keep rule (a copy in an earlier one is kept). */
   preferFolders: z.array(absolutePath).max(100),
+  /** RAW+JPEG pairs in resolve: keep both (default), or drop the JPEG when its RAW is kept (or the reverse). */
+  rawJpegPairs: z.enum(rawJpegRules),
 });
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** Library scans' default: see README's "Preprocessing modes" for the measurements behind it. */
+export const DEFAULT_PREPROCESS = 'exact' as const;
 
 /** What a first run starts with. */
 export function defaultSettings(): Settings {
@@ -43,11 +50,13 @@ export function defaultSettings(): Settings {
     threshold: DEFAULT_THRESHOLD,
     device: 'auto',
     threads: null,
+    preprocess: DEFAULT_PREPROCESS,
     theme: 'system',
     moveDest: null,
     excludeGlobs: [],
     keepRules: [...keepRules],
     preferFolders: [],
+    rawJpegPairs: 'keep-both',
   };
 }
 

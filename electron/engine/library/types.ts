@@ -104,6 +104,14 @@ export interface GroupMember {
    * keeper). The keeper's own is how the engine matched it to the photo the group grew from.
    */
   match: MatchReason;
+  /**
+   * The evidence, against the suggested keeper like `score`: Hamming distance of the perceptual fingerprints (of
+   * 128 bits; the near-identical tier is ≤ its calibrated distance) and cosine of the embeddings. null when
+   * either photo has no fingerprint or vector (0 and 1 for the keeper itself). The engine always sets both;
+   * they are optional only so that views built before the near-identical tier still type-check.
+   */
+  hamming?: number | null;
+  cosine?: number | null;
   width: number | null;
   height: number | null;
   bytes: number;
@@ -118,6 +126,22 @@ export interface GroupMember {
    */
   reasons: string[];
   thumb: string;
+  /**
+   * Its RAW+JPEG partner when it is one of a pair (the same shot as a RAW and a JPEG: same folder and name, or
+   * same capture time and camera), and whether resolve leaves it alone for that (the default; a pair keep rule
+   * in Settings may drop one of the two when the other is kept). Absent or null: no pair.
+   */
+  pair?: MemberPair | null;
+}
+
+export interface MemberPair {
+  partner: string;
+  role: 'raw' | 'jpeg';
+  by: 'name' | 'capture';
+  /** The pair keep rule in Settings drops this side when its partner is the keeper. */
+  droppable: boolean;
+  /** Resolve leaves it alone with the suggested keeper (false for the keeper itself). */
+  protected: boolean;
 }
 
 export interface DuplicateGroup {
@@ -135,7 +159,10 @@ export interface DuplicateGroup {
 export interface GroupsResult {
   threshold: number;
   groups: DuplicateGroup[];
+  /** Of every group the request matched (all pages). */
   totals: { groups: number; files: number; reclaimableBytes: number };
+  /** Groups per tier at this threshold, whatever the request's tiers (the Review's tier filter counts them). */
+  tierCounts: Record<Tier, number>;
 }
 
 export interface PathFailure {

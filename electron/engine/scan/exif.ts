@@ -1,6 +1,8 @@
 // Capture time and camera from EXIF (exifr reads only the metadata segments, not the pixels).
-// Missing or unreadable EXIF is normal (PNG, WebP, edited files) and never fails a file.
+// Missing or unreadable EXIF is normal (PNG, WebP, edited files) and never fails a file. RAF and CR3 keep theirs
+// where exifr does not look (preprocess/rawPreview.ts rawExifSource says where).
 import exifr from 'exifr';
+import { rawExifSource } from '../preprocess/rawPreview.js';
 
 export interface PhotoExif {
   /** `YYYY-MM-DDTHH:MM:SS` in the camera's local time, with `±HH:MM` appended when the camera recorded it. */
@@ -40,7 +42,9 @@ export function exifDateToIso(raw: unknown, offset: unknown): string | null {
 export async function readExif(file: string | Buffer): Promise<PhotoExif> {
   let raw: RawExif | undefined;
   try {
-    raw = (await exifr.parse(file, {
+    const source = Buffer.isBuffer(file) ? rawExifSource(file) : null;
+    if (source !== null && !Buffer.isBuffer(source)) raw = source;
+    else raw = (await exifr.parse(source ?? file, {
       // Orientation comes from the decoder, which is what actually rotated the pixels.
       pick: ['DateTimeOriginal', 'CreateDate', 'OffsetTimeOriginal', 'Make', 'Model'],
       translateValues: false,

@@ -6,6 +6,7 @@ import { lstat, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { Catalog, ContentMetadata, FileLookup } from '../catalog/index.js';
 import { sniffFormat } from '../preprocess/sniffFormat.js';
+import { perceptualPrint } from '../similarity/perceptualHash.js';
 import { readExif } from './exif.js';
 import { readVerified } from './verifiedRead.js';
 import { ContentHasher, describeOpenError } from './hash.js';
@@ -279,7 +280,8 @@ export class ScanPipeline {
       contentHash: job.contentHash,
       width: decoded.width,
       height: decoded.height,
-      format: job.format,
+      format: decoded.format, // the decoder's word: a DNG, NEF or ARW sniffs as TIFF, its IFDs tell
+      decodedFrom: decoded.decodedFrom ?? null,
       takenAt: exif.takenAt,
       cameraMake: exif.cameraMake,
       cameraModel: exif.cameraModel,
@@ -287,6 +289,7 @@ export class ScanPipeline {
       orientation: decoded.orientation,
       pixelHash: prepared.pixelHash,
       pixelThumb: prepared.pixelThumb,
+      perceptualPrint: perceptualPrint(prepared.pixelThumb),
     };
     if (job.vectorKnown) return this.settle(job, { meta });
     if (alone) return this.embedAlone({ job, tensor: prepared.tensor, meta });

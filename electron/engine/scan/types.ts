@@ -11,7 +11,7 @@ export interface ScanEmbedder {
   /** A path, or the file's bytes (read once and checked against its hash) with the path as its label. */
   prepare(input: string | Buffer, label?: string): Promise<{
     tensor: Float32Array;
-    decoded: { format: string; width: number; height: number; orientation: number };
+    decoded: { format: string; width: number; height: number; orientation: number; decodedFrom?: string };
     pixelHash: string;
     /** 32×32 upright RGB thumbnail (similarity/pixelThumb.ts). */
     pixelThumb: Uint8Array;

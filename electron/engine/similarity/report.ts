@@ -1,7 +1,9 @@
 // Groups + keeper verdicts → the report every front end shows and exports (the CLI's `dupes --json` shape).
 import type { HashedFile } from './hashClasses.js';
 import type { DuplicateGroup, MatchReason, Tier } from './grouping.js';
+import type { RawJpegRule } from '../../shared/values.js';
 import { DEFAULT_KEEP_POLICY, pickKeeper, type KeepCandidate, type KeepPolicy } from './keepBest.js';
+import { pairAllowsAction, type PairLink } from './rawJpegPairs.js';
 
 export interface ReportMember {
   path: string;
@@ -13,11 +15,15 @@ export interface ReportMember {
   isKeeper: boolean;
   isReference: boolean;
   isExcluded: boolean;
+  /** Its RAW+JPEG partner, when it is one of a pair (rawJpegPairs.ts). */
+  pair?: PairLink | null;
 }
 
 export interface ReportGroup {
   tier: Tier;
   keep: string;
+  /** The user's rule for RAW+JPEG pairs; absent: keep both. */
+  pairRule?: RawJpegRule;
   /** Keeper first, then the rest in the group's order. */
   members: ReportMember[];
 }
@@ -43,6 +49,11 @@ export function buildReport<F extends ReportableFile>(
         const excluded = isExcluded(m.file.path);
         const reasons = [...verdict.reasons[i]!];
         if (excluded && i !== verdict.keeperIndex) reasons.push('excluded: never touched');
+        const pair = policy.pairs?.of(m.file.path) ?? null;
+        const keeperPath = g.members[verdict.keeperIndex]!.file.path;
+        if (pair && i !== verdict.keeperIndex && !pairAllowsAction(pair, keeperPath, policy.pairs!.rule)) {
+          reasons.push('one of a RAW+JPEG pair: never touched unless a pair keep rule says so');
+        }
         return {
           path: m.file.path,
           tier: m.tier,
@@ -52,15 +63,21 @@ export function buildReport<F extends ReportableFile>(
           isKeeper: i === verdict.keeperIndex,
           isReference: verdict.isReference[i]!,
           isExcluded: excluded,
+          pair,
         };
       });
       const keeper = members[verdict.keeperIndex]!;
-      return { tier: g.tier, keep: keeper.path, members: [keeper, ...members.filter((m) => !m.isKeeper)] };
+      const pairRule = policy.pairs?.rule ?? 'keep-both';
+      return { tier: g.tier, keep: keeper.path, pairRule, members: [keeper, ...members.filter((m) => !m.isKeeper)] };
     }),
   };
 }
 
-/** Members an action may touch: not the keeper, not under a reference root, not excluded. */
+/**
+ * Members an action may touch: not the keeper, not under a reference root, not excluded, and not one of a
+ * RAW+JPEG pair unless the group's pair rule drops it and its partner is the keeper.
+ */
 export function actionTargets(group: ReportGroup): ReportMember[] {
-  return group.members.filter((m) => !m.isKeeper && !m.isReference && !m.isExcluded);
+  const rule = group.pairRule ?? 'keep-both';
+  return group.members.filter((m) => !m.isKeeper && !m.isReference && !m.isExcluded && pairAllowsAction(m.pair ?? undefined, group.keep, rule));
 }

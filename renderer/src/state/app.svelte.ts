@@ -61,7 +61,7 @@ export class AppState {
     await Promise.all([this.settings.refresh(), this.library.refresh(), this.#adoptRunningJobs()]);
     if (this.settings.settings) this.dupes.useDefaultThreshold(this.settings.settings.threshold);
     await this.dupes.load();
-    if (this.dupes.review.groups.length > 0) this.view = 'review';
+    if (this.dupes.review.count > 0) this.view = 'review';
   }
 
   onJobDone(event: JobDone): void {

@@ -1,11 +1,13 @@
-// The duplicates view: the threshold (regrouping live, debounced), the groups it yields, and the bulk
-// "resolve all as suggested" flow (dry run → confirmation → one undoable action).
+// The duplicates view: the threshold (regrouping live, debounced), the groups it yields (asked of the engine a
+// page at a time, GroupPages), and the bulk "resolve all as suggested" flow (dry run → confirmation → one
+// undoable action).
 import type { GroupsResult, ResolveAllSummary } from '../../../electron/shared/contract.js';
 import { DEFAULT_THRESHOLD } from '../../../electron/shared/values.js';
 import type { Client } from '../lib/api.js';
 import { debounce } from '../lib/debounce.js';
 import { messageOf } from '../lib/errors.js';
-import { ReviewState } from './review.svelte.js';
+import { GroupPages, type FetchGroups } from './groupPages.svelte.js';
+import { ReviewState, type TierFilter } from './review.svelte.js';
 
 type DuplicatesClient = Pick<
   Client,
@@ -21,7 +23,6 @@ export class DuplicatesState {
   loading = $state(false);
   loaded = $state(false);
   error = $state<string | null>(null);
-  totals = $state.raw<GroupsResult['totals'] | null>(null);
   /** Wall time of the last regroup request, shown in the status bar (and read by the e2e timing). */
   lastRegroupMs = $state<number | null>(null);
   /** The dry run being confirmed, or null. */
@@ -30,6 +31,8 @@ export class DuplicatesState {
   readonly #client: DuplicatesClient;
   #request = 0;
   #thresholdChosen = false;
+  /** Bulk resolves: their undo brings back groups the list no longer has, so it reloads. */
+  readonly #bulkActions = new Set<string>();
   readonly #regroupSoon = debounce(() => void this.load(), REGROUP_DEBOUNCE_MS);
 
   /**
@@ -43,8 +46,17 @@ export class DuplicatesState {
       resolve: (keep, targets, disposal) => client.resolveGroup({ keep, targets, ...disposal }),
       chooseFolder: async () => moveDest() ?? (await client.pickFolder({ title: 'Move the other photos to…', purpose: 'move-destination' })).path,
       markNotDuplicate: async (paths) => (await client.markNotDuplicate({ paths })).actionId,
-      undo: (actionId) => client.undo({ actionId }),
+      undo: async (actionId) => {
+        const result = await client.undo({ actionId });
+        if (this.#bulkActions.delete(actionId)) void this.load();
+        return result;
+      },
     });
+  }
+
+  /** The engine's totals of the list shown (every page), once loaded. */
+  get totals(): GroupsResult['totals'] | null {
+    return this.loaded ? this.review.nav.pages.totals : null;
   }
 
   /** The user moved the slider: regroup once the hand rests. */
@@ -75,10 +87,8 @@ export class DuplicatesState {
     this.loading = true;
     this.error = null;
     try {
-      const result = await this.#client.getGroups({ threshold: this.threshold });
+      await this.review.nav.use((filter, around) => this.#open(this.threshold, filter, around, request));
       if (request !== this.#request) return; // a newer threshold is on its way
-      this.review.load(result.groups);
-      this.totals = result.totals;
       this.loaded = true;
       this.lastRegroupMs = Math.round(performance.now() - started);
     } catch (err) {
@@ -86,6 +96,22 @@ export class DuplicatesState {
     } finally {
       if (request === this.#request) this.loading = false;
     }
+  }
+
+  /** The engine's groups at a threshold, a page at a time. */
+  #open(threshold: number, filter: TierFilter, around: number, request: number): Promise<GroupPages> {
+    const tiers = filter === 'all' ? {} : { tiers: [filter] };
+    const fetch: FetchGroups = (offset, limit) => this.#client.getGroups({ threshold, ...tiers, offset, limit });
+    return GroupPages.open(
+      fetch,
+      {
+        isGone: (id) => this.review.resolutions.has(id),
+        // Only the grouping on screen reloads (an older one's late page says nothing).
+        onStale: () => request === this.#request && void this.load(),
+        onError: (err) => (this.error = messageOf(err)),
+      },
+      around,
+    );
   }
 
   #bulkRequest() {
@@ -112,9 +138,11 @@ export class DuplicatesState {
     if (!summary) return;
     this.confirming = null;
     const keeps = new Set(summary.plan.map((p) => p.keep));
+    // The loaded groups it covers show as resolved; the engine resolves the unloaded ones too.
     const groupIds = this.review.visible.filter((g) => keeps.has(g.keep) && this.review.isOpen(g.id)).map((g) => g.id);
     await this.review.resolveAll(groupIds, async () => {
       const done = await this.#client.resolveAll({ ...this.#bulkRequest(), dryRun: false });
+      if (done.actionId !== null) this.#bulkActions.add(done.actionId);
       const failed = new Set(done.failed.map((f) => f.path));
       return {
         actionId: done.actionId,
@@ -122,5 +150,7 @@ export class DuplicatesState {
         failed: done.failed,
       };
     });
+    // Pages not loaded yet lost their groups: the list is the engine's again.
+    await this.load();
   }
 }

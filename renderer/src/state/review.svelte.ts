@@ -12,9 +12,13 @@ import { describeFailures, type BulkPlan, type Disposal, type Resolution, type R
 
 export type { BulkPlan, Disposal, Resolution, ReviewEffects, TierFilter } from './reviewTypes.js';
 
-/** A file in a reference folder or matching an exclusion in Settings is never trashed or moved. */
-const isProtected = (m: GroupMember): boolean => m.reference || m.excluded;
-const NOTHING_ELSE = 'the other files are in reference folders or excluded in Settings';
+/**
+ * A file in a reference folder or matching an exclusion in Settings is never trashed or moved, nor one of a
+ * RAW+JPEG pair unless the pair rule in Settings drops it and its partner is the keeper.
+ */
+const isProtected = (m: GroupMember, keeper: string): boolean =>
+  m.reference || m.excluded || (!!m.pair && !(m.pair.droppable && m.pair.partner === keeper));
+const NOTHING_ELSE = 'the other files are in reference folders, excluded in Settings, or one of a RAW+JPEG pair';
 
 export class ReviewState {
   readonly nav = new GroupCursor();
@@ -38,11 +42,20 @@ export class ReviewState {
     this.#effects = effects;
   }
 
-  get groups(): readonly DuplicateGroup[] {
-    return this.nav.groups;
-  }
+  /** The loaded groups of the visible list (a page at a time: not every group of a large library). */
   get visible(): readonly DuplicateGroup[] {
     return this.nav.visible;
+  }
+  /** How many groups the visible list has, loaded or not. */
+  get count(): number {
+    return this.nav.count;
+  }
+  groupAt(index: number): DuplicateGroup | undefined {
+    return this.nav.at(index);
+  }
+  /** The list shows these rows: fetch their pages. */
+  showRows(start: number, end: number): void {
+    this.nav.showRows(start, end);
   }
   get current(): DuplicateGroup | undefined {
     return this.nav.current;
@@ -69,8 +82,11 @@ export class ReviewState {
   load(groups: readonly DuplicateGroup[]): void {
     this.nav.load(groups);
   }
-  setTierFilter(filter: TierFilter): void {
-    this.nav.setTierFilter(filter);
+  setTierFilter(filter: TierFilter): Promise<void> | void {
+    const opened = this.nav.setTierFilter(filter);
+    return opened?.catch((err: unknown) => {
+      this.error = messageOf(err);
+    });
   }
   select(index: number): void {
     this.nav.select(index);
@@ -86,7 +102,7 @@ export class ReviewState {
   /** What "trash/move the others" would remove: everything but the keeper, never a protected file. */
   targetsOf(group: DuplicateGroup): string[] {
     const keeper = this.keeperOf(group);
-    return group.members.filter((m) => m.path !== keeper && !isProtected(m)).map((m) => m.path);
+    return group.members.filter((m) => m.path !== keeper && !isProtected(m, keeper)).map((m) => m.path);
   }
 
   /** Neither resolved nor waiting on a file operation. */
@@ -179,10 +195,10 @@ export class ReviewState {
 
   /** What the engine suggests trashing: the user's keeper choices do not apply ("resolve as suggested"). */
   suggestedTargetsOf(group: DuplicateGroup): string[] {
-    return group.members.filter((m) => m.path !== group.keep && !isProtected(m)).map((m) => m.path);
+    return group.members.filter((m) => m.path !== group.keep && !isProtected(m, group.keep)).map((m) => m.path);
   }
 
-  /** The groups a bulk resolve covers: those on screen (tier filter applies) still open. */
+  /** The groups a bulk resolve covers: those loaded (tier filter applies) still open. */
   bulkPlan(): BulkPlan {
     const plan: BulkPlan = { groupIds: [], files: 0, bytes: 0 };
     for (const g of this.visible) {
@@ -198,8 +214,8 @@ export class ReviewState {
 
   /** Runs a bulk resolve (`execute` asks the shell, which makes it one action) as one undo step. */
   resolveAll(groupIds: string[], execute: () => Promise<ActionResult>): Promise<void> {
-    if (groupIds.length === 0) return Promise.resolve();
-    const byId = new Map(this.groups.map((g) => [g.id, g]));
+    // groupIds may be empty: the groups it covers need not be loaded (the list is paged).
+    const byId = new Map(this.visible.map((g) => [g.id, g]));
     for (const id of groupIds) this.pending.add(id);
     return this.#queue.run(async () => {
       try {
@@ -261,7 +277,7 @@ export class ReviewState {
       case 'first':
         return this.select(0);
       case 'last':
-        return this.select(this.visible.length - 1);
+        return this.select(this.count - 1);
       case 'keep':
         return this.chooseKeeper(command.index);
       case 'trashOthers':

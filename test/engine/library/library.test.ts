@@ -117,18 +117,40 @@ describe('library services (real catalog, tiny model, fixture photos)', () => {
     expect(exact?.keepReasons).toEqual(['shortest path']);
     expect(exact?.members[1]).toMatchObject({ path: copy(), score: 100, reasons: ['longer path'] });
     expect(exact?.reclaimableBytes).toBe(exact?.members[1]?.bytes);
-    // The resize is a near-duplicate of chelsea: it loses on resolution, and the reason says by how much.
+    // The resize is near-identical to chelsea (same fingerprint): it loses on resolution, and the reason says by how much.
     const near = groupWith(await groups(98), chelsea(), resized());
-    expect(near?.tier).toBe('near-duplicate');
+    expect(near?.tier).toBe('near-identical');
     expect(near?.members.find((m) => m.path === resized())?.reasons[0]).toMatch(/^lower resolution \(\d+×\d+ < 451×300\)$/);
     // The rule order from Settings is the engine's policy: with file size first, the bigger file wins.
-    const bySize = await withKeepRules(services, ['fileSize', 'resolution'], () => services.calls.getGroups({ threshold: 98, tiers: ['near-duplicate'] }));
-    expect(bySize.groups.every((g) => g.tier === 'near-duplicate')).toBe(true);
+    const bySize = await withKeepRules(services, ['fileSize', 'resolution'], () => services.calls.getGroups({ threshold: 98, tiers: ['near-identical'] }));
+    expect(bySize.groups.every((g) => g.tier === 'near-identical')).toBe(true);
     const g = groupWith(bySize.groups, chelsea(), resized())!;
     const biggest = [...g.members].sort((a, b) => b.bytes - a.bytes)[0]!;
     expect(g.keep).toBe(biggest.path);
     // One reason per rule that decided against some member: the byte-identical copy only loses on path length.
     expect(g.keepReasons).toContainEqual(expect.stringMatching(/^largest file \(/));
+  });
+
+  it('pages the groups (one grouping serves every page) and counts every tier whatever the filter', async () => {
+    const all = await services.calls.getGroups({ threshold: 98 });
+    expect(all.totals.groups).toBeGreaterThanOrEqual(2);
+    expect(Object.values(all.tierCounts).reduce((a, b) => a + b, 0)).toBe(all.totals.groups);
+    const paged: DuplicateGroup[] = [];
+    for (let offset = 0; offset < all.totals.groups; offset++) {
+      const page = await services.calls.getGroups({ threshold: 98, offset, limit: 1 });
+      expect(page.totals).toEqual(all.totals);
+      paged.push(...page.groups);
+    }
+    expect(paged.map((g) => g.id)).toEqual(all.groups.map((g) => g.id));
+    // A page costs no regroup: the same report serves the next request, until the grouping changes.
+    const index = services.library.index;
+    const first = index.report({ threshold: 98 })!.report;
+    expect(index.report({ threshold: 98 })!.report).toBe(first);
+    await withKeepRules(services, ['fileSize'], async () => expect(index.report({ threshold: 98 })!.report).not.toBe(first));
+    const exact = await services.calls.getGroups({ threshold: 98, tiers: ['exact'], limit: 1 });
+    expect(exact.tierCounts).toEqual(all.tierCounts);
+    expect(exact.totals.groups).toBe(all.tierCounts.exact);
+    expect(exact.groups.every((g) => g.tier === 'exact')).toBe(true);
   });
 
   it('labels each member by how it matches the suggested keeper: bytes, pixels, EXIF-rotated, near-duplicate', async () => {
@@ -155,9 +177,9 @@ describe('library services (real catalog, tiny model, fixture photos)', () => {
         'skimage_chelsea__copy.jpg': 'same pixels',
         'skimage_chelsea__exif_rot90.jpg': 'same pixels (EXIF-rotated copy)',
       });
-      // At 98 the half-size resize joins, matched by its embedding.
+      // At 98 the half-size resize joins, matched by its perceptual fingerprint (the tier shrinks to none at 100).
       const atNinetyEight = await labelsAt(98);
-      expect(atNinetyEight.labels).toEqual({ ...atHundred.labels, 'skimage_chelsea__resize50.jpg': 'near-duplicate' });
+      expect(atNinetyEight.labels).toEqual({ ...atHundred.labels, 'skimage_chelsea__resize50.jpg': 'near-identical' });
       // Without the file-size rule the shortest path decides: the original is kept, and its copy is identical bytes.
       const byPath = await withKeepRules(other, ['resolution'], () => other.calls.getGroups({ threshold: 100 }));
       const g = byPath.groups[0]!;
@@ -234,7 +256,7 @@ describe('library services (real catalog, tiny model, fixture photos)', () => {
     const summary = await services.calls.exportResults({ format: 'csv', out, threshold: 98 });
     expect(summary.groups).toBe((await groups()).length);
     const csv = await readFile(out, 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('group,group_tier,path,match,score,keep,reference,excluded,bytes,reasons');
+    expect(csv.split('\r\n')[0]).toBe('group,group_tier,path,match,score,keep,reference,excluded,bytes,reasons,hamming,cosine');
     expect(csv).toContain(copy());
   });
 
