@@ -172,7 +172,6 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
-  // RESERVED SLOTS (this session's parallel work; each owner fills only its own, unused ones are removed):
   {
     name: 'half-precision vectors for the duplicate finder',
     sql: `
