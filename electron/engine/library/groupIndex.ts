@@ -25,6 +25,8 @@ export interface LoadedLibrary {
   neighbors: NeighborLoad;
   /** The 0–100 scale of the grouped model (its calibration, else the uncalibrated line). */
   scale: ScoreScale;
+  /** The near-identical tier's Hamming distance for this model (calibrated, else the default). */
+  perceptualDistance: number;
 }
 
 export interface GroupingRequest {
@@ -137,7 +139,9 @@ export class GroupIndex {
     // The lists keep what the lowest score on this model's scale needs (a calibrated scale moves that cosine).
     const floor = scale === LINEAR_SCALE ? {} : { floor: thresholdToCosine(STORED_SCORE_FLOOR, scale) };
     const neighbors = loadOrFindNeighbors(catalog, embeddings, { ...(signal ? { signal } : {}), ...floor });
-    this.#loaded = { files: loadLibraryFiles(catalog), embeddings, neighbors, scale };
+    // Read once per load like the scale (a calibration invalidates the index): group views ask for it per member.
+    const perceptualDistance = this.deps.perceptualDistanceFor?.(key) ?? DEFAULT_PERCEPTUAL_DISTANCE;
+    this.#loaded = { files: loadLibraryFiles(catalog), embeddings, neighbors, scale, perceptualDistance };
     return this.#loaded;
   }
 
@@ -207,12 +211,8 @@ export class GroupIndex {
   perceptual(a: LibraryFile, b: LibraryFile): PerceptualVerdict | null {
     const cut = tierCutoffs(this.lastThreshold ?? DEFAULT_THRESHOLD, this.scale());
     const loaded = this.#loaded;
-    const distance = perceptualDistanceAt(this.lastThreshold ?? DEFAULT_THRESHOLD, loaded ? this.#perceptualDistance(loaded) : DEFAULT_PERCEPTUAL_DISTANCE);
+    const distance = perceptualDistanceAt(this.lastThreshold ?? DEFAULT_THRESHOLD, loaded?.perceptualDistance ?? DEFAULT_PERCEPTUAL_DISTANCE);
     return distance === null ? null : perceptualVerdict(a.perceptualPrint, b.perceptualPrint, { distance, ...cut }, () => this.cosine(a, b));
-  }
-
-  #perceptualDistance(loaded: LoadedLibrary): number {
-    return this.deps.perceptualDistanceFor?.(loaded.embeddings.modelKey) ?? DEFAULT_PERCEPTUAL_DISTANCE;
   }
 
   /** Cosine of two files' vectors (1 for identical content or pixels; NaN when either has no vector). */
@@ -246,7 +246,7 @@ export class GroupIndex {
       quality: (f) => (f.width ?? 0) * (f.height ?? 0),
       // A fingerprint match the embedding must confirm may be missing from both neighbour lists.
       rowCosine: (a, b) => rowCosine(loaded, a, b),
-      perceptualDistance: this.#perceptualDistance(loaded),
+      perceptualDistance: loaded.perceptualDistance,
     });
     // Built once per grouping state, not per report: a regroup of a million files should not rebuild it.
     return { grouper, files, fileOf: new Map(files.map((f) => [f.path, f])) };
