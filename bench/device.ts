@@ -14,6 +14,7 @@ import type { DeviceChoice, PreprocessMode } from '../electron/engine/types.js';
 import { generateVitModel, type VitPreset } from '../scripts/model-generator/generate.js';
 import { repoRoot } from './photos.js';
 import { makeCameraSet } from './syntheticCameraSet.js';
+import { cosineSimilarity } from '../electron/engine/vectors.js';
 
 export interface DeviceCheckOptions {
   cpuOnly: boolean;
@@ -41,17 +42,6 @@ interface Row {
   error?: string;
 }
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
 async function ensureModel(opts: DeviceCheckOptions): Promise<string> {
   const dir = path.join(opts.workDir, `model-${opts.preset}`);
@@ -149,7 +139,7 @@ export async function benchDevice(opts: DeviceCheckOptions): Promise<Record<stri
       const vectors = device === 'cpu' ? cpuVectors : new Map<string, Float32Array>();
       const row = await measure({ modelDir, device, batchSize: opts.batchSize }, mode, sets, vectors);
       if (device !== 'cpu' && !row.error && cpuVectors.size > 0) {
-        row.cosineVsCpu = Math.min(...[...vectors].map(([file, v]) => cosine(v, cpuVectors.get(file)!)));
+        row.cosineVsCpu = Math.min(...[...vectors].map(([file, v]) => cosineSimilarity(v, cpuVectors.get(file)!)));
       }
       rows.push(row);
       console.error(JSON.stringify(row));

@@ -7,32 +7,15 @@ import { preprocessImage } from '../electron/engine/preprocess/preprocessImage.j
 import type { ShrinkTuning } from '../electron/engine/preprocess/shrinkOnLoad.js';
 import { cachedModelDir } from '../test/helpers/models.js';
 import { cameraPhotos } from './cameraPhotos.js';
+import { pixelDiff } from '../test/support/pixelDiff.js';
+import { cosineSimilarity } from '../electron/engine/vectors.js';
 
 const TUNINGS: ShrinkTuning[] = [
   { factor: 2, kernel: 'linear' }, { factor: 3, kernel: 'linear' }, { factor: 4, kernel: 'linear' },
   { factor: 4, kernel: 'lanczos3' },
 ];
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
-/** Mean and max |difference| of two tensors in 8-bit steps (the tensors are (v/255 - 0.5)/0.5). */
-function pixelDiff(a: Float32Array, b: Float32Array): { mean: number; max: number } {
-  let sum = 0, max = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!) * 127.5;
-    sum += d;
-    if (d > max) max = d;
-  }
-  return { mean: sum / a.length, max };
-}
 
 export async function benchFastFidelity(opts: { limit?: number } = {}): Promise<Record<string, unknown>> {
   const { files: all } = await cameraPhotos();
@@ -54,7 +37,7 @@ export async function benchFastFidelity(opts: { limit?: number } = {}): Promise<
       stats.meanPx += d.mean / files.length;
       stats.maxPx = Math.max(stats.maxPx, d.max);
       for (const [k, e] of engines.entries()) {
-        const c = cosine((await e.runBatch([fast.tensor]))[0]!, exactVectors[k]![i]!);
+        const c = cosineSimilarity((await e.runBatch([fast.tensor]))[0]!, exactVectors[k]![i]!);
         if (k === 0) stats.minCosTiny = Math.min(stats.minCosTiny, c);
         else stats.minCosBase = Math.min(stats.minCosBase, c);
       }

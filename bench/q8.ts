@@ -6,6 +6,7 @@ import { createEngine, type Engine } from '../electron/engine/engine.js';
 import type { ModelDtype } from '../electron/engine/types.js';
 import { cachedModelDir } from '../test/helpers/models.js';
 import { benchPhotos } from './photos.js';
+import { cosineSimilarity } from '../electron/engine/vectors.js';
 
 export interface Q8BenchOptions {
   /** Photos to embed; default: the corpus originals (or the committed fixtures). */
@@ -24,17 +25,6 @@ interface Rates {
   endToEnd: number;
 }
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
 async function rate(images: number, run: () => Promise<void>): Promise<number> {
   const t0 = performance.now();
@@ -64,7 +54,7 @@ function neighbourAgreement(files: readonly string[], a: Map<string, Float32Arra
     let bestScore = -Infinity;
     for (const g of files) {
       if (g === f) continue;
-      const score = cosine(vectors.get(f)!, vectors.get(g)!);
+      const score = cosineSimilarity(vectors.get(f)!, vectors.get(g)!);
       if (score > bestScore) [best, bestScore] = [g, score];
     }
     return best;
@@ -91,9 +81,9 @@ export async function benchQ8(opts: Q8BenchOptions = {}): Promise<Record<string,
     }
   }
   const paths = files.filter((f) => vectors.fp32!.has(f) && vectors.q8!.has(f));
-  const cosines = paths.map((f) => cosine(vectors.fp32!.get(f)!, vectors.q8!.get(f)!)).sort((a, b) => a - b);
+  const cosines = paths.map((f) => cosineSimilarity(vectors.fp32!.get(f)!, vectors.q8!.get(f)!)).sort((a, b) => a - b);
   // DynamicQuantizeLinear takes one scale per run, over the whole batch: the same photo alone may move a little.
-  const alone = await Promise.all(paths.slice(0, 4).map(async (f) => cosine(await engines.q8!.embedOne(f), vectors.q8!.get(f)!)));
+  const alone = await Promise.all(paths.slice(0, 4).map(async (f) => cosineSimilarity(await engines.q8!.embedOne(f), vectors.q8!.get(f)!)));
   await Promise.all([engines.fp32!.close(), engines.q8!.close()]);
 
   const speedup = { modelOnly: best.q8.modelOnly / best.fp32.modelOnly, endToEnd: best.q8.endToEnd / best.fp32.endToEnd };

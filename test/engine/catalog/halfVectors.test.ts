@@ -12,6 +12,7 @@ import { loadEmbeddings } from '../../../electron/engine/library/catalogView.js'
 import { HALF } from '../../../electron/engine/similarity/half.js';
 import { dotRows } from '../../../electron/engine/similarity/embeddingMatrix.js';
 import { seedLibrary, seedVector } from '../../support/catalogSeed.js';
+import { cosineSimilarity } from '../../../electron/engine/vectors.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'lookalike-halves-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,11 +20,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const halfCount = (c: Catalog): number => (c.db.prepare('SELECT COUNT(*) AS n FROM embedding_halves').get() as { n: number }).n;
 
 /** Cosine of two float32 vectors (the reference the halves must agree with). */
-function cosine(a: Float32Array, b: Float32Array): number {
-  let ab = 0, aa = 0, bb = 0;
-  for (let d = 0; d < a.length; d++) (ab += a[d]! * b[d]!), (aa += a[d]! * a[d]!), (bb += b[d]! * b[d]!);
-  return ab / Math.sqrt(aa * bb);
-}
 
 describe('half-precision vectors (migration 7)', () => {
   it('keeps every row of a version-6 catalog and fills its halves from the float32 blobs on first load', () => {
@@ -47,7 +43,7 @@ describe('half-precision vectors (migration 7)', () => {
       expect(lib.hasMatrix()).toBe(false);
       // Without the matrix: two rows read from the catalog (and the old blobs, since no halves exist yet).
       const [r3, r7] = [lib.rowOfHash.get('h3')!, lib.rowOfHash.get('h7')!];
-      expect(lib.rowCosine(r3, r7)).toBeCloseTo(cosine(seedVector(3, 16), seedVector(7, 16)), 2);
+      expect(lib.rowCosine(r3, r7)).toBeCloseTo(cosineSimilarity(seedVector(3, 16), seedVector(7, 16)), 2);
       const m = lib.matrix;
       expect(halfCount(upgraded)).toBe(40);
       for (let r = 0; r < m.rows; r++) {
@@ -56,7 +52,7 @@ describe('half-precision vectors (migration 7)', () => {
         expect(norm).toBeLessThanOrEqual(1);
         expect(norm).toBeGreaterThan(0.99);
       }
-      expect(dotRows(m, r3, r7)).toBeCloseTo(cosine(seedVector(3, 16), seedVector(7, 16)), 2);
+      expect(dotRows(m, r3, r7)).toBeCloseTo(cosineSimilarity(seedVector(3, 16), seedVector(7, 16)), 2);
       // The next load copies the stored halves: the same bits.
       const again = loadEmbeddings(upgraded, 'm').matrix;
       expect('bits' in again && 'bits' in m && Buffer.from(again.bits.buffer).equals(Buffer.from(m.bits.buffer))).toBe(true);

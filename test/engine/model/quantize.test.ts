@@ -13,6 +13,7 @@ import { quantizeColumns } from '../../../scripts/model-generator/onnx/quantize.
 import { SeededRandom } from '../../../scripts/model-generator/onnx/prng.js';
 import { cachedModelDir } from '../../helpers/models.js';
 import { fixture } from '../../helpers/photos.js';
+import { cosineSimilarity } from '../../../electron/engine/vectors.js';
 
 const { onnx } = onnxProto;
 
@@ -25,17 +26,6 @@ const PHOTOS = ['skimage_astronaut.jpg', 'skimage_chelsea.jpg', 'skimage_coffee.
   fixture(path.join('originals', f)),
 );
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
 describe('quantizeColumns', () => {
   it('keeps every weight within half a step of its column scale, and the column maximum exact', () => {
@@ -139,11 +129,11 @@ describe('generated tiny model, q8', () => {
   it('gives pooled vectors that agree with fp32 on real photos, and tell the photos apart as fp32 does', async () => {
     const a = await Promise.all(PHOTOS.map((p) => fp32.embedOne(p)));
     const b = await Promise.all(PHOTOS.map((p) => q8.embedOne(p)));
-    const agreement = a.map((v, i) => cosine(v, b[i]!));
+    const agreement = a.map((v, i) => cosineSimilarity(v, b[i]!));
     expect(Math.min(...agreement)).toBeGreaterThan(COSINE_FLOOR);
     // Not merely "close to everything": each q8 vector is nearest its own fp32 vector.
     for (let i = 0; i < b.length; i++) {
-      const nearest = a.map((v) => cosine(v, b[i]!)).reduce((best, c, j, all) => (c > all[best]! ? j : best), 0);
+      const nearest = a.map((v) => cosineSimilarity(v, b[i]!)).reduce((best, c, j, all) => (c > all[best]! ? j : best), 0);
       expect(nearest).toBe(i);
     }
   });

@@ -11,31 +11,14 @@ import { createEngine, type Engine } from '../../../electron/engine/engine.js';
 import { preprocessImage } from '../../../electron/engine/preprocess/preprocessImage.js';
 import type { ModelProvenance } from '../../../electron/engine/types.js';
 import { tinyModelDir } from '../../helpers/models.js';
+import { pixelDiff } from '../../support/pixelDiff.js';
+import { cosineSimilarity } from '../../../electron/engine/vectors.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
 const FULL_SIZE = ['flow-2800x2700.jpg', 'shell-2800x2700.jpg'].map((f) => path.join(FIXTURES, 'fullsize', f));
 const SMALL_JPEG = path.join(FIXTURES, 'photos/originals/skimage_chelsea.jpg');
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
-/** Mean and max |difference| in 8-bit steps: the generated models' tensors are (v/255 - 0.5) / 0.5. */
-function pixelDiff(a: Float32Array, b: Float32Array): { mean: number; max: number } {
-  let sum = 0, max = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!) * 127.5;
-    sum += d;
-    max = Math.max(max, d);
-  }
-  return { mean: sum / a.length, max };
-}
 
 let engine: Engine;
 beforeAll(async () => {
@@ -59,7 +42,7 @@ describe('fast preprocessing on full-size JPEGs', () => {
     expect(d.mean).toBeLessThan(0.5);
     expect(d.max).toBeLessThan(16);
     const [vFast, vExact] = await engine.runBatch([fast.tensor, exact.tensor]);
-    expect(cosine(vFast!, vExact!)).toBeGreaterThan(0.9995);
+    expect(cosineSimilarity(vFast!, vExact!)).toBeGreaterThan(0.9995);
   });
 
   it('turns an EXIF-rotated JPEG upright as the exact decode does', async () => {
