@@ -4,7 +4,8 @@
 // its own: `lookalike dupes --json` twice (the first search, then stored neighbours), `status`, `search` by
 // example, the app's path (bench/scaleApp.ts), 1,000 photos added and their neighbours updated incrementally,
 // and a rescan of an unchanged tree of real files. Family recall and mixed groups are read from dupes' output.
-// --dir keeps the seeded catalog between runs (its neighbours are cleared, so the first run searches again).
+// --dir keeps the seeded catalog between runs (its neighbours are cleared when the steps include `first`, so the
+// first run searches again); --steps picks the paths to run, e.g. `--steps app` or `--steps stored,app`.
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -93,14 +94,16 @@ function buildTree(root: string, total: number): void {
   }
 }
 
-async function seed(dataDir: string, n: number, model: ScaleModel): Promise<{ nextFamily: number; real: string[]; seedMs: number }> {
+async function seed(dataDir: string, n: number, model: ScaleModel, clearNeighbours: boolean): Promise<{ nextFamily: number; real: string[]; seedMs: number }> {
   const marker = path.join(dataDir, `seeded-${n}.json`);
   const db = path.join(dataDir, 'catalog.db');
   if (existsSync(marker)) {
-    const catalog = Catalog.open(db);
-    catalog.neighbors.clear();
-    catalog.db.exec(`DELETE FROM settings WHERE key LIKE 'duplicates.neighbors:%'`);
-    catalog.close();
+    if (clearNeighbours) {
+      const catalog = Catalog.open(db);
+      catalog.neighbors.clear();
+      catalog.db.exec(`DELETE FROM settings WHERE key LIKE 'duplicates.neighbors:%'`);
+      catalog.close();
+    }
     return { ...(JSON.parse(readFileSync(marker, 'utf8')) as { nextFamily: number; real: string[] }), seedMs: 0 };
   }
   const started = performance.now();
@@ -117,6 +120,9 @@ export async function benchScale(): Promise<Record<string, unknown>> {
   const n = flag('n', 1_000_000);
   const rescanFiles = flag('rescan', 100_000);
   const keep = flag('dir');
+  // --steps seed,first,stored,status,search,app,add,rescan (default: all): rerun one path on a kept --dir.
+  const steps = new Set((flag('steps') ?? 'seed,first,stored,status,search,app,add,rescan').split(','));
+  const want = (s: string): boolean => steps.has(s);
   const dataDir = keep ?? mkdtempSync(path.join(os.tmpdir(), 'lookalike-bench-scale-'));
   mkdirSync(dataDir, { recursive: true });
   const preload = path.join(dataDir, 'peak-rss.cjs');
@@ -129,36 +135,34 @@ export async function benchScale(): Promise<Record<string, unknown>> {
     console.log(JSON.stringify(rows.at(-1)));
   };
   try {
-    const seeded = await seed(dataDir, n, model);
+    const seeded = await seed(dataDir, n, model, want('first'));
     row(`seed ${n} photos`, { wallMs: seeded.seedMs, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), note: `${seeded.nextFamily} families` });
     const lib = ['--data-dir', dataDir];
     const out = path.join(dataDir, 'dupes.json');
-    let sizes = familySizes(model, seeded.nextFamily);
+    const sizes = familySizes(model, seeded.nextFamily);
     for (const pass of ['first', 'stored']) {
+      if (!want(pass)) continue;
       const r = await runChild(preload, [cli, 'dupes', '--json', ...lib], out);
       const q = await familyQuality(out, sizes);
       row(`dupes --json (${pass})`, { ...r, note: `exit ${r.code}; neighbours ${neighbourMs(r.stderr)}; ${q.groups} groups, recall ${q.recall}, mixed ${q.mixed}` });
     }
-    const status = await runChild(preload, [cli, 'status', ...lib]);
-    row('status', { ...status, note: `exit ${status.code}` });
-    const example = seeded.real[0] ?? path.join(dataDir, 'photos');
-    const search = await runChild(preload, [cli, 'search', example, '--json', ...lib]);
-    row('search by example (CLI)', { ...search, note: `exit ${search.code}; ${(search.stdout.match(/"path"/g) ?? []).length} hits` });
-    const moved = path.join(dataDir, 'moved');
-    mkdirSync(moved, { recursive: true });
-    const app = await runChild(preload, [appScript, dataDir, seeded.real.join('\n'), moved]);
-    row('app: open → first page, regroup, resolve+undo, search', { ...app, note: app.stdout.trim() || app.stderr.slice(-400) });
-    // 1,000 photos arrive: half are edits of existing photos, half new families.
-    const catalog = Catalog.open(path.join(dataDir, 'catalog.db'));
-    const added = await seedScaleLibrary(catalog, { model, root: path.join(dataDir, 'photos'), photos: 1000, firstFamily: seeded.nextFamily, extraMembers: 500 });
-    catalog.close();
-    const extra: number[] = [];
-    for (let i = 0, g = 0; i < 500; g = (g + 7919) % seeded.nextFamily, i++) extra.push(g);
-    sizes = familySizes(model, added.nextFamily, extra);
-    const inc = await runChild(preload, [cli, 'dupes', '--json', ...lib], out);
-    const q = await familyQuality(out, sizes);
-    row('add 1,000 photos → dupes --json', { ...inc, note: `neighbours ${neighbourMs(inc.stderr)}; recall ${q.recall}, mixed ${q.mixed}` });
-    if (rescanFiles > 0) await benchRescan(preload, dataDir, rescanFiles, row);
+    if (want('status')) {
+      const status = await runChild(preload, [cli, 'status', ...lib]);
+      row('status', { ...status, note: `exit ${status.code}` });
+    }
+    if (want('search')) {
+      const example = seeded.real[0] ?? path.join(dataDir, 'photos');
+      const search = await runChild(preload, [cli, 'search', example, '--json', ...lib]);
+      row('search by example (CLI)', { ...search, note: `exit ${search.code}; ${(search.stdout.match(/"path"/g) ?? []).length} hits` });
+    }
+    if (want('app')) {
+      const moved = path.join(dataDir, 'moved');
+      mkdirSync(moved, { recursive: true });
+      const app = await runChild(preload, [appScript, dataDir, seeded.real.join('\n'), moved]);
+      row('app: open → first page, regroup, resolve+undo, search', { ...app, note: app.stdout.trim() || app.stderr.slice(-400) });
+    }
+    if (want('add')) await benchAdd(preload, dataDir, model, seeded, lib, out, row);
+    if (rescanFiles > 0 && want('rescan')) await benchRescan(preload, dataDir, rescanFiles, row);
   } finally {
     if (!keep) rmSync(dataDir, { recursive: true, force: true });
   }
@@ -166,7 +170,22 @@ export async function benchScale(): Promise<Record<string, unknown>> {
   return { n, rows };
 }
 
-async function benchRescan(preload: string, dataDir: string, files: number, row: (step: string, r: Partial<Run> & { note?: string }) => void): Promise<void> {
+type Row = (step: string, r: Partial<Run> & { note?: string }) => void;
+
+async function benchAdd(preload: string, dataDir: string, model: ScaleModel, seeded: { nextFamily: number }, lib: string[], out: string, row: Row): Promise<void> {
+  // 1,000 photos arrive: half are edits of existing photos, half new families.
+  const catalog = Catalog.open(path.join(dataDir, 'catalog.db'));
+  const added = await seedScaleLibrary(catalog, { model, root: path.join(dataDir, 'photos'), photos: 1000, firstFamily: seeded.nextFamily, extraMembers: 500 });
+  catalog.close();
+  const extra: number[] = [];
+  for (let i = 0, g = 0; i < 500; g = (g + 7919) % seeded.nextFamily, i++) extra.push(g);
+  const sizes = familySizes(model, added.nextFamily, extra);
+  const inc = await runChild(preload, [cli, 'dupes', '--json', ...lib], out);
+  const q = await familyQuality(out, sizes);
+  row('add 1,000 photos → dupes --json', { ...inc, note: `neighbours ${neighbourMs(inc.stderr)}; recall ${q.recall}, mixed ${q.mixed}` });
+}
+
+async function benchRescan(preload: string, dataDir: string, files: number, row: Row): Promise<void> {
   const tree = path.join(dataDir, `tree-${files}`);
   const scanDir = path.join(dataDir, `scan-${files}`);
   if (!existsSync(tree)) buildTree(tree, files);
