@@ -11,10 +11,13 @@ export function norm(a: Float32Array): number {
   return Math.sqrt(dot(a, a));
 }
 
-/** Cosine similarity in [-1, 1]; 0 when either vector is all zeros. */
+/**
+ * Cosine similarity in [-1, 1]; 0 when either vector is all zeros. Clamped: rounding gives 1.0000000000000002
+ * for a photo and its copy on some CPUs, and a user (or a `similarity: 1` check) should see 1.
+ */
 export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
   const d = norm(a) * norm(b);
-  return d === 0 ? 0 : dot(a, b) / d;
+  return d === 0 ? 0 : Math.max(-1, Math.min(1, dot(a, b) / d));
 }
 
 /** A unit-length copy (or zeros), so later similarity is a plain dot product. */
