@@ -32,10 +32,10 @@ export function createEngineApi(library: Library): EngineApi {
     exportFeatures: async (req) => ({ jobId: library.startJob('exportFeatures', async (control) => exportSummary(await library.exportFeatures(req, control))) }),
     exportResults: (req) => library.exportResults(req),
     listModels: () => models.list(),
-    downloadModel: async ({ id }) => ({ jobId: library.startJob('downloadModel', (control) => library.downloadModel(id, control)) }),
+    downloadModel: async ({ id, dtype, use }) => ({ jobId: library.startJob('downloadModel', (control) => library.downloadModel(id, control, { dtype, use })) }),
     importModel: ({ path, name }) => models.import(path, name),
-    useModel: async ({ id }) => {
-      await models.select(id);
+    useModel: async ({ id, dtype }) => {
+      await models.select(id, dtype);
       await session.reload();
       return library.getStatus();
     },

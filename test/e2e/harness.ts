@@ -110,6 +110,10 @@ export interface HarnessOptions {
   overrides?: Partial<Handlers>;
   /** Files the media route may serve though they are outside the roots (as if picked in a dialog). */
   grant?: string[];
+  /** null: no fixed model folder, the engine loads the data folder's selection (as for a user). Default: the descriptor model. */
+  modelDir?: string | null;
+  /** More environment for the engine process (a fake hub's HF_ENDPOINT, a registry file). */
+  engineEnv?: Record<string, string>;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -126,7 +130,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     buildRenderer(outDir),
     bundleEngineProcess(),
     // The model that sees: the review shows groups a person would agree with (README, Models).
-    descriptorModelDir(),
+    opts.modelDir === undefined ? descriptorModelDir() : Promise.resolve(opts.modelDir),
   ]);
   // The settings live in the data folder and the engine reads them when it opens the Library: written first, so
   // the model loads on the CPU with one thread from the start (as a user's saved choice would).
@@ -137,7 +141,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const host: EngineHost = startEngineHost({
     entryUrl: pathToFileURL(entryFile),
     // The engine's undo finds trashed files in the same temp trash.
-    config: { dataDir, appVersion: '0.0.0-e2e', modelDir, env: { XDG_DATA_HOME: xdg } },
+    config: { dataDir, appVersion: '0.0.0-e2e', ...(modelDir ? { modelDir } : {}), env: { XDG_DATA_HOME: xdg, ...opts.engineEnv } },
     callbacks: { trashItem: trashWithPackage },
     log: (line) => engineLog.push(line),
   });

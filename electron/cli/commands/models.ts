@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../../engine/library/index.js';
 import { ExitCode, usageError, type CliCommand, type CliIO } from '../command.js';
 import { formatDuration } from '../progressBar.js';
-import { modelDtypeLabels, type ModelDtype } from '../../shared/values.js';
+import { DTYPE_SWITCH_NOTE, modelDtypeLabels, modelDtypeTradeoffs, type ModelDtype } from '../../shared/values.js';
 import {
   downloadModel,
   importModel,
@@ -12,6 +12,7 @@ import {
   loadRegistry,
   MODEL_DTYPES,
   readSelected,
+  registryFileFor,
   removeModel,
   selectModel,
   type DownloadProgress,
@@ -37,7 +38,9 @@ Options for every subcommand:
 --dtype defaults to q8 (the quantised file, about 4x smaller and faster on CPU) when the registry pins its sha256,
 else the model's first pinned dtype; fp32 is full precision. A file the registry pins no sha256 for is refused:
 --trust-server-hash installs it checked only against the hub's own hash, and its manifest records that.
-Downloads resume where they stopped; HF_ENDPOINT picks a mirror, HF_HUB_OFFLINE=1 uses only what is installed.`;
+Downloads resume where they stopped; HF_ENDPOINT picks a mirror, HF_HUB_OFFLINE=1 uses only what is installed.
+\`use --dtype\` chooses the precision that scans, compare and search use, in the CLI and the app alike (one data
+folder); a command's own --dtype overrides it for that run. q8: ${modelDtypeTradeoffs.q8}`;
 
 const options = {
   'data-dir': { type: 'string' },
@@ -94,7 +97,7 @@ function progressPrinter(io: CliIO): { onProgress: (p: DownloadProgress) => void
 }
 
 async function list(dataDir: string, json: boolean, io: CliIO): Promise<ExitCode> {
-  const registry = await loadRegistry();
+  const registry = await loadRegistry(registryFileFor(io.env));
   const installed = await listInstalled(dataDir);
   const selected = await readSelected(dataDir);
   if (json) {
@@ -134,7 +137,7 @@ async function run(argv: string[], io: CliIO): Promise<ExitCode> {
       const progress = progressPrinter(io);
       try {
         const result = await downloadModel(
-          { dataDir, model: id, dtype, env: io.env, force: values.force, offline: values.offline || undefined, trustServerHash: values['trust-server-hash'] },
+          { dataDir, model: id, dtype, env: io.env, registry: await loadRegistry(registryFileFor(io.env)), force: values.force, offline: values.offline || undefined, trustServerHash: values['trust-server-hash'] },
           { signal: io.signal, onProgress: progress.onProgress },
         );
         progress.done();
@@ -164,12 +167,12 @@ async function run(argv: string[], io: CliIO): Promise<ExitCode> {
       }
     }
     case 'use': {
-      const chosen = await selectModel(dataDir, oneArgument(positionals, 'model id'), dtype, await loadRegistry());
-      io.stdout.write(`using ${chosen.id} (${chosen.dtype})\n`);
+      const chosen = await selectModel(dataDir, oneArgument(positionals, 'model id'), dtype, await loadRegistry(registryFileFor(io.env)));
+      io.stdout.write(`using ${chosen.id} (${chosen.dtype}, ${modelDtypeLabels[chosen.dtype]}): ${modelDtypeTradeoffs[chosen.dtype]}\n${DTYPE_SWITCH_NOTE}\n`);
       return ExitCode.ok;
     }
     case 'remove': {
-      const removed = await removeModel(dataDir, oneArgument(positionals, 'model id'), await loadRegistry());
+      const removed = await removeModel(dataDir, oneArgument(positionals, 'model id'), await loadRegistry(registryFileFor(io.env)));
       io.stdout.write(`removed ${removed.join(', ')}\n`);
       return ExitCode.ok;
     }

@@ -1,7 +1,8 @@
 // `lookalike scan <folders…>`: brings the library up to date with the folders (the same Library.scan the app
 // runs). With no folders, picks up the last interrupted scan, else rescans every library folder.
 import { parseArgs } from 'node:util';
-import type { ScanOutcome } from '../../engine/library/index.js';
+import type { EngineStatus, ScanOutcome } from '../../engine/library/index.js';
+import type { ModelDtype, ResolvedDevice } from '../../shared/values.js';
 import { Library } from '../../engine/library/index.js';
 import { ExitCode, type CliCommand, type CliIO } from '../command.js';
 import { libraryParseOptions, withLibrary } from '../libraryOptions.js';
@@ -15,23 +16,30 @@ export interface ScanJson {
   unchanged: number;
   embedded: number;
   failed: { path: string; reason: string }[];
+  /** The model, precision and provider the scan embedded with (null when the engine did not load). */
+  model: { id: string | null; dtype: ModelDtype | null; device: ResolvedDevice | null } | null;
 }
 
-export const toScanJson = (s: ScanOutcome): ScanJson => ({
+const engineInUse = (e: EngineStatus): ScanJson['model'] => (e.engineState === 'ready' ? { id: e.modelId, dtype: e.dtype, device: e.device } : null);
+
+export const toScanJson = (s: ScanOutcome, engine: EngineStatus): ScanJson => ({
   found: s.found,
   new: s.new,
   changed: s.changed,
   unchanged: s.unchanged,
   embedded: s.embedded,
   failed: s.failed.map((f) => ({ path: f.path, reason: f.reason })),
+  model: engineInUse(engine),
 });
 
-function summaryText(s: ScanOutcome, db: string): string {
+function summaryText(s: ScanOutcome, db: string, engine: EngineStatus): string {
+  const model = engineInUse(engine);
   const lines = [
     `${s.found} found: ${s.new} new, ${s.changed} changed, ${s.unchanged} unchanged; ${s.embedded} embedded` +
       `${s.missing ? `; ${s.missing} gone (marked missing)` : ''} in ${(s.durationMs / 1000).toFixed(1)} s`,
     ...s.unreadableFolders.map((u) => `cannot list ${u.path}: ${u.reason}`),
     ...s.failed.map((f) => `failed: ${f.path}: ${f.reason}`),
+    ...(model ? [`model: ${model.id ?? 'unnamed'} (${model.dtype}) on ${model.device}`] : []),
     `catalog: ${db}`,
   ];
   return lines.join('\n') + '\n';
@@ -78,7 +86,8 @@ export const command: CliCommand = {
       } finally {
         bar.done();
       }
-      io.stdout.write(values.json ? `${JSON.stringify(toScanJson(summary))}\n` : summaryText(summary, library.paths.catalog));
+      const engine = library.session.status();
+      io.stdout.write(values.json ? `${JSON.stringify(toScanJson(summary, engine))}\n` : summaryText(summary, library.paths.catalog, engine));
       if (summary.cancelled) {
         io.stderr.write('lookalike scan: cancelled; finished files are kept, run `lookalike scan` again to resume\n');
         return ExitCode.someFailed;

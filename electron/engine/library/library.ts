@@ -23,7 +23,7 @@ import { dataPaths, resolveDataDir, type DataPaths } from './dataDir.js';
 import { GroupIndex, type GroupingRequest } from './groupIndex.js';
 import { groupsPage, groupViews } from './groupView.js';
 import { JobRunner, type JobControl, type JobEvent, type JobRun } from './jobs.js';
-import { ModelManager } from './models.js';
+import { ModelManager, type DownloadChoice } from './models.js';
 import { Resolution } from './resolution.js';
 import { EngineSession, type EngineOptions } from './session.js';
 import { openSettings, type Settings, type SettingsStore } from './settings.js';
@@ -221,10 +221,10 @@ export class Library {
     return exportLibraryFeatures((await this.engine()).withPreprocess('exact'), catalog, req, control);
   }
 
-  /** Downloads a model; the first one becomes the model in use, and a library with no model loads it now. */
-  async downloadModel(id: string, control: JobControl): Promise<ModelInfo> {
-    const info = await this.models.download(id, control);
-    if (this.session.status().engineState !== 'ready') await this.session.reload();
+  /** Downloads a model; the first one (or one chosen with `use`) becomes the model in use and is loaded now. */
+  async downloadModel(id: string, control: JobControl, choice: DownloadChoice = {}): Promise<ModelInfo> {
+    const info = await this.models.download(id, control, choice);
+    if (choice.use || this.session.status().engineState !== 'ready') await this.session.reload();
     return info;
   }
 

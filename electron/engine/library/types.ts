@@ -236,6 +236,21 @@ export interface ModelInfo {
   selected: boolean;
   /** Download size (registry) or size on disk (installed). */
   bytes: number | null;
+  /** The precisions this model offers (fp32 and q8 always listed; fp16 where it has one), in that order. */
+  precisions: ModelPrecision[];
+  /** The precision the model manager selected for it (when `selected`), else null. */
+  dtype: ModelDtype | null;
+}
+
+/** One precision (ONNX file) of a model, as the precision choice shows it. */
+export interface ModelPrecision {
+  dtype: ModelDtype;
+  /** Its file is installed and sound: choosing it switches at once. */
+  installed: boolean;
+  /** Not installed but the registry pins it: choosing it downloads this many bytes (the hub's rounded size). */
+  downloadBytes: number | null;
+  /** Why it cannot be chosen (no such file, or no pinned checksum); null when it can. */
+  unavailable: string | null;
 }
 
 /** The scanner's summary, as counts. */

@@ -9,6 +9,7 @@ export {
   MODEL_DTYPES,
   pickDefaultDtype,
   recommendedDtype,
+  registryFileFor,
   type Registry,
   type RegistryModel,
 } from './registry.js';

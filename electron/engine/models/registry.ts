@@ -75,6 +75,14 @@ export function findRegistryFile(start = path.dirname(fileURLToPath(import.meta.
   throw new Error(`cannot find resources/models.json above ${start}; pass the registry path explicitly`);
 }
 
+/**
+ * The registry a process uses: `LOOKALIKE_MODEL_REGISTRY` (a registry file with its own pins: a mirror's, or a
+ * test's fake hub) else resources/models.json. The app and the CLI both read it from the environment they run in.
+ */
+export function registryFileFor(env: NodeJS.ProcessEnv): string {
+  return env['LOOKALIKE_MODEL_REGISTRY']?.trim() || findRegistryFile();
+}
+
 export async function loadRegistry(file: string = findRegistryFile()): Promise<Registry> {
   let raw: unknown;
   try {

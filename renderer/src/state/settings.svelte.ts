@@ -1,5 +1,5 @@
 // Settings and models: what the engine runs, the keep-best preferences, and the first-run model download.
-import type { ModelInfo, Settings, Status } from '../../../electron/shared/contract.js';
+import type { ModelDtype, ModelInfo, Settings, Status } from '../../../electron/shared/contract.js';
 import type { Client } from '../lib/api.js';
 import { messageOf } from '../lib/errors.js';
 import { moveItem, removeAt } from '../lib/orderedList.js';
@@ -25,6 +25,8 @@ export class SettingsState {
   readonly #client: SettingsClient;
 
   readonly needsModel = $derived(this.status !== null && !this.status.modelInstalled);
+  /** The model the model manager selected (its precision choice is shown), or null. */
+  readonly modelInUse = $derived<ModelInfo | null>(this.models.find((m) => m.selected) ?? null);
   /** The folders the `folder` keep rule prefers, earlier first (empty before settings load). */
   readonly preferFolders = $derived<readonly string[]>(this.settings?.preferFolders ?? []);
 
@@ -85,12 +87,13 @@ export class SettingsState {
     return this.update({ preferFolders: moveItem(this.preferFolders, index, delta) });
   }
 
-  async downloadModel(id: string): Promise<void> {
+  /** Downloads a model (or, with `dtype`, that precision of it, made the one in use when it is there). */
+  async downloadModel(id: string, dtype?: ModelDtype): Promise<void> {
     if (this.download.active) return;
-    this.downloadingId = id;
+    this.downloadingId = dtype ? `${id} (${dtype})` : id;
     this.download.starting();
     try {
-      this.download.started((await this.#client.downloadModel({ id })).jobId);
+      this.download.started((await this.#client.downloadModel(dtype ? { id, dtype, use: true } : { id })).jobId);
     } catch (err) {
       this.download.failedToStart(messageOf(err));
     }
@@ -121,11 +124,14 @@ export class SettingsState {
     return this.update({ moveDest: null });
   }
 
-  async useModel(id: string): Promise<void> {
+  /** Makes an installed model (in this precision, else its default) the one in use; the engine reloads with it. */
+  async useModel(id: string, dtype?: ModelDtype): Promise<void> {
+    this.saving = true;
     await this.#attempt(async () => {
-      this.status = await this.#client.useModel({ id });
+      this.status = await this.#client.useModel(dtype ? { id, dtype } : { id });
       this.models = await this.#client.listModels();
     });
+    this.saving = false;
   }
 
   async #attempt(work: () => Promise<void>): Promise<boolean> {

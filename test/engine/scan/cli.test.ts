@@ -46,6 +46,7 @@ it('prints the --json summary, exits 1 when a file failed, and 0 on a clean libr
   expect(JSON.parse(first.stdout)).toEqual({
     found: 3, new: 3, changed: 0, unchanged: 0, embedded: 2,
     failed: [{ path: path.join(lib, 'notes.jpg'), reason: 'not an image (unrecognised format)' }],
+    model: { id: 'generated/vit-tiny-seed-0', dtype: 'fp32', device: 'cpu' },
   });
   // Progress goes to stderr only on a terminal.
   expect(first.stderr).not.toMatch(/ETA/);
@@ -53,7 +54,7 @@ it('prints the --json summary, exits 1 when a file failed, and 0 on a clean libr
   rmSync(path.join(lib, 'notes.jpg'));
   const second = await run(scan, [lib, '--db', db, '--exclude', 'skip/**', '--json', '--threads', '1']);
   expect(second.code).toBe(0);
-  expect(JSON.parse(second.stdout)).toEqual({ found: 2, new: 0, changed: 0, unchanged: 2, embedded: 0, failed: [] });
+  expect(JSON.parse(second.stdout)).toEqual({ found: 2, new: 0, changed: 0, unchanged: 2, embedded: 0, failed: [], model: { id: 'generated/vit-tiny-seed-0', dtype: 'fp32', device: 'cpu' } });
 });
 
 it('shows counts, roots, the model and no interrupted scan in status', async () => {
