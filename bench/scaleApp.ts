@@ -1,6 +1,7 @@
 // The app's path at scale, run as its own process by bench/scale.ts (so its peak RSS is its own): the engine
 // process's API over the Library (openLibrary + createEngineApi, as electron/engineProcess does), timing the first
-// page of groups after open, a regroup at another threshold, one resolve and its undo, and a search by example.
+// page of groups after open, a regroup at another threshold, one resolve and its undo (and the page the app shows
+// after each, which must not cost a reload), and a search by example.
 import { openLibrary } from '../electron/engine/library/index.js';
 import { createEngineApi } from '../electron/engineProcess/api.js';
 
@@ -29,11 +30,22 @@ async function main(): Promise<void> {
     const target = group.members.find((m) => m.path !== group.keep)!.path;
     const done = await api.resolveGroup({ keep: group.keep, targets: [target], action: 'move', dest: moveTo! });
     out['resolveMs'] = Math.round(performance.now() - t);
-    const t2 = performance.now();
-    await api.undo({ actionId: done.actionId! });
-    out['undoMs'] = Math.round(performance.now() - t2);
-    out['resolveUndoMs'] = Math.round(performance.now() - t);
     out['resolved'] = `${done.done.length} done, ${done.failed.length} failed${done.failed[0] ? `: ${done.failed[0].error}` : ''}`;
+    const page = async (name: string) => {
+      const t3 = performance.now();
+      const r = await api.getGroups({ threshold: 93, offset: 0, limit: PAGE });
+      out[name] = Math.round(performance.now() - t3);
+      return r;
+    };
+    // The pages the app shows after each: the moved file gone, then its group back whole, at no reload's cost.
+    const gone = await page('pageAfterResolveMs');
+    t = performance.now();
+    await api.undo({ actionId: done.actionId! });
+    out['undoMs'] = Math.round(performance.now() - t);
+    out['resolveUndoMs'] = (out['resolveMs'] as number) + (out['undoMs'] as number);
+    const back = await page('pageAfterUndoMs');
+    const holds = (r: typeof first) => r.groups.some((g) => g.members.some((m) => m.path === target));
+    out['pages'] = `moved file ${holds(gone) ? 'still shown' : 'gone'}, back after undo: ${holds(back)}`;
   } else out['resolved'] = 'no real group on the first page';
   const example = first.groups[0]?.members[0]?.path;
   if (example) {

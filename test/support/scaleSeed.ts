@@ -6,10 +6,15 @@
 //  - families of 2–5 near-copies (an original and its edits: cosine ≈ 0.98–0.99 to each other), 55% singles.
 // Every family's vectors are a pure function of (seed, family, member), so photos added later can join an
 // existing family. Paths name the family: <root>/sNNNN/fFAMILY-mMEMBER.jpg.
+// Each file also gets what a scan stores beside the vector: a 32×32 pixel thumbnail (3 KB, a family's members
+// within a few levels of each other) and its perceptual fingerprint, so passes over the catalog read what a real
+// library's would.
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Catalog, FileWrite } from '../../electron/engine/catalog/index.js';
 import type { ModelProvenance } from '../../electron/engine/types.js';
+import { perceptualPrint } from '../../electron/engine/similarity/perceptualHash.js';
+import { PIXEL_THUMB_SIDE } from '../../electron/engine/similarity/pixelThumb.js';
 import { mulberry32 } from './prng.js';
 
 export const scaleProvenance: ModelProvenance = {
@@ -79,6 +84,34 @@ export function familyVector(model: ScaleModel, f: number, m: number, out = new 
   return out;
 }
 
+/**
+ * Member m's thumbnail of family f: a smooth picture (an 8×8 grid of the family's colours, bilinearly spread: detail enough that two families' fingerprints are strangers) plus
+ * the member's own noise of a few levels, as an edit or re-encode leaves it.
+ */
+export function scaleThumb(model: ScaleModel, f: number, m: number): Uint8Array {
+  const side = PIXEL_THUMB_SIDE;
+  const rand = mulberry(model.seed * 17 + f * 2654435761);
+  const G = 8;
+  const grid = Float32Array.from({ length: G * G * 3 }, () => 30 + (rand() / 2 ** 32) * 195);
+  const noise = mulberry(model.seed * 19 + f * 40503 + m * 2246822519);
+  const out = new Uint8Array(side * side * 3);
+  for (let y = 0; y < side; y++) {
+    const gy = Math.min(G - 1.001, (y / (side - 1)) * (G - 1));
+    const [y0, fy] = [Math.floor(gy), gy - Math.floor(gy)];
+    for (let x = 0; x < side; x++) {
+      const gx = Math.min(G - 1.001, (x / (side - 1)) * (G - 1));
+      const [x0, fx] = [Math.floor(gx), gx - Math.floor(gx)];
+      for (let c = 0; c < 3; c++) {
+        const at = (gxi: number, gyi: number): number => grid[(gyi * G + gxi) * 3 + c]!;
+        const v = (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
+        const n = m === 0 ? 0 : ((noise() >>> 29) - 3.5) * 1.2;
+        out[(y * side + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(v + n)));
+      }
+    }
+  }
+  return out;
+}
+
 export const scalePath = (root: string, f: number, m: number): string =>
   path.join(root, `s${String(Math.floor(f / 1000)).padStart(4, '0')}`, `f${f}-m${m}.jpg`);
 
@@ -112,11 +145,12 @@ export interface ScaleSeedResult {
   real: string[];
 }
 
-function photoWrite(p: string, f: number, m: number, contentHash: string, size: number, mtimeMs: number, big: boolean): FileWrite {
+function photoWrite(model: ScaleModel, p: string, f: number, m: number, contentHash: string, size: number, mtimeMs: number, big: boolean): FileWrite {
   const width = big ? 8000 : 4000 - m * 500;
+  const pixelThumb = scaleThumb(model, f, m);
   return {
     path: p, size, mtimeMs, status: 'ok',
-    meta: { contentHash, width, height: Math.round(width * 0.75), format: 'jpeg', takenAt: null, cameraMake: null, cameraModel: null, orientation: 1, pixelHash: `px:${contentHash}`, pixelThumb: null },
+    meta: { contentHash, width, height: Math.round(width * 0.75), format: 'jpeg', takenAt: null, cameraMake: null, cameraModel: null, orientation: 1, pixelHash: `px:${contentHash}`, pixelThumb, perceptualPrint: perceptualPrint(pixelThumb) },
   };
 }
 
@@ -156,7 +190,7 @@ export async function seedScaleLibrary(catalog: Catalog, opts: ScaleSeedOptions)
       const isReal = fam === realFamily && opts.hashFile !== undefined;
       const file = isReal ? await realFile(p, fam, m, opts.hashFile!) : { hash: `syn:${model.seed}:${fam}:${m}`, size: 1_000_000 + m, mtimeMs: 1_600_000_000_000 + fam };
       if (isReal) real.push(p);
-      rows.push(photoWrite(p, fam, m, file.hash, file.size, file.mtimeMs, isReal));
+      rows.push(photoWrite(model, p, fam, m, file.hash, file.size, file.mtimeMs, isReal));
     }
     catalog.transaction(() => {
       for (const w of rows) {

@@ -166,6 +166,22 @@ export class EmbeddingStore {
     return { ids: Uint32Array.from(ids), hashes };
   }
 
+  /**
+   * A model's rows whose content passes `keep` (ids ascending), from the (model_key, id, content_hash) index alone:
+   * liveIds for a caller that knows the live contents already, with no probe of the files table per row.
+   */
+  idsOf(modelKey: string, keep: (contentHash: string) => boolean): LiveIds {
+    const stmt = this.db.prepare('SELECT id, content_hash FROM embeddings WHERE model_key = ? ORDER BY id');
+    stmt.setReturnArrays(true);
+    const ids: number[] = [];
+    const hashes: string[] = [];
+    for (const r of stmt.iterate(modelKey)) {
+      const [id, hash] = r as unknown as [number, string];
+      if (keep(hash)) ids.push(id), hashes.push(hash);
+    }
+    return { ids: Uint32Array.from(ids), hashes };
+  }
+
   /** Ids of a model's vectors above `afterId` (those written since an index of the ids up to it was made). */
   idsAfter(modelKey: string, afterId: number): number[] {
     return (this.db.prepare('SELECT id FROM embeddings WHERE id > ? AND model_key = ? ORDER BY id').all(afterId, modelKey) as { id: number }[]).map((r) => r.id);

@@ -1,5 +1,6 @@
 // The files table: one row per path, with what the scanner learned about it.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { FileThumbStore } from './fileThumbs.js';
 
 export type FileStatus = 'ok' | 'failed' | 'missing';
 
@@ -113,6 +114,20 @@ function toRecord(r: FileRow): FileRecord {
   };
 }
 
+/** A files row with its thumbnail (migration 10 keeps thumbnails in file_thumbs). */
+const WITH_THUMB = 'SELECT f.*, t.thumb AS pixel_thumb FROM files f LEFT JOIN file_thumbs t ON t.file_id = f.id';
+
+/**
+ * What grouping reads of an ok file, as one array (no keyed object per row: a million of them are what the
+ * garbage collector spends its time on): id, path, size, mtime_ms, content_hash, width, height, format, taken_at,
+ * camera_make, camera_model, orientation, pixel_hash, perceptual_print.
+ */
+export type GroupingRow = [
+  id: number, path: string, size: number, mtimeMs: number, contentHash: string, width: number | null, height: number | null,
+  format: string | null, takenAt: string | null, cameraMake: string | null, cameraModel: string | null, orientation: number | null,
+  pixelHash: string | null, perceptualPrint: Uint8Array | null,
+];
+
 /** Paths strictly under `root`, as an index-friendly half-open range ('/' + 1 is '0'). */
 export function pathRange(root: string, sep: string): { low: string; high: string } {
   const prefix = root.endsWith(sep) ? root : root + sep;
@@ -121,32 +136,32 @@ export function pathRange(root: string, sep: string): { low: string; high: strin
 }
 
 export class FileStore {
+  readonly thumbs: FileThumbStore;
   private readonly upsertStmt: StatementSync;
   private readonly lookupStmt: StatementSync;
   private readonly byPathStmt: StatementSync;
 
   constructor(private readonly db: DatabaseSync) {
+    this.thumbs = new FileThumbStore(db);
     this.upsertStmt = db.prepare(`
       INSERT INTO files (path, size, mtime_ms, content_hash, width, height, format, taken_at, camera_make,
-                         camera_model, orientation, pixel_hash, pixel_thumb, perceptual_print, decoded_from, status, error,
-                         updated_at)
+                         camera_model, orientation, pixel_hash, perceptual_print, decoded_from, status, error, updated_at)
       VALUES (:path, :size, :mtime, :hash, :width, :height, :format, :takenAt, :make, :model, :orientation,
-              :pixelHash, :pixelThumb, :print, :decodedFrom, :status, :error, :now)
+              :pixelHash, :print, :decodedFrom, :status, :error, :now)
       ON CONFLICT (path) DO UPDATE SET
         size = excluded.size, mtime_ms = excluded.mtime_ms, content_hash = excluded.content_hash,
         width = excluded.width, height = excluded.height, format = excluded.format, taken_at = excluded.taken_at,
         camera_make = excluded.camera_make, camera_model = excluded.camera_model,
-        orientation = excluded.orientation, pixel_hash = excluded.pixel_hash, pixel_thumb = excluded.pixel_thumb,
-        perceptual_print = excluded.perceptual_print, decoded_from = excluded.decoded_from, status = excluded.status,
+        orientation = excluded.orientation, pixel_hash = excluded.pixel_hash, perceptual_print = excluded.perceptual_print, decoded_from = excluded.decoded_from, status = excluded.status,
         error = excluded.error, updated_at = excluded.updated_at
       RETURNING id`);
     this.lookupStmt = db.prepare(`
       SELECT f.id, f.size, f.mtime_ms, f.status, f.content_hash, f.error, f.format,
-             f.pixel_thumb IS NOT NULL AS has_thumb,
+             EXISTS (SELECT 1 FROM file_thumbs t WHERE t.file_id = f.id) AS has_thumb,
              EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = f.content_hash AND e.model_key = :model)
                AS has_embedding
       FROM files f WHERE f.path = :path`);
-    this.byPathStmt = db.prepare('SELECT * FROM files WHERE path = ?');
+    this.byPathStmt = db.prepare(`${WITH_THUMB} WHERE f.path = ?`);
   }
 
   /** Inserts or replaces the row for `w.path`; returns its id (stable across updates). */
@@ -165,13 +180,13 @@ export class FileStore {
       model: meta?.cameraModel ?? null,
       orientation: meta?.orientation ?? null,
       pixelHash: meta?.pixelHash ?? null,
-      pixelThumb: meta?.pixelThumb ?? null,
       print: meta?.perceptualPrint ?? null,
       decodedFrom: meta?.decodedFrom ?? null,
       status: w.status,
       error: w.status === 'failed' ? w.error : null,
       now,
     }) as { id: number };
+    this.thumbs.set(row.id, meta?.pixelThumb ?? null);
     return row.id;
   }
 
@@ -207,8 +222,8 @@ export class FileStore {
     // A row with a thumbnail, else any: two probes that stop at the first match. One ORDER BY pixel_thumb IS NULL
     // read every file of the content (a tree of hard links has thousands), once per file scanned: O(n²).
     const pick = (withThumb: boolean) => this.db
-      .prepare(`SELECT * FROM files WHERE content_hash = ? AND status != 'failed' AND pixel_hash IS NOT NULL
-                ${withThumb ? 'AND pixel_thumb IS NOT NULL' : ''} LIMIT 1`)
+      .prepare(`SELECT f.*, t.thumb AS pixel_thumb FROM files f ${withThumb ? 'JOIN' : 'LEFT JOIN'} file_thumbs t ON t.file_id = f.id
+                WHERE f.content_hash = ? AND f.status != 'failed' AND f.pixel_hash IS NOT NULL LIMIT 1`)
       .get(contentHash) as FileRow | undefined;
     const r = pick(true) ?? pick(false);
     if (!r || r.width === null || r.height === null || r.format === null || r.pixel_hash === null) return null;
@@ -229,7 +244,7 @@ export class FileStore {
   }
 
   byContentHash(contentHash: string): FileRecord[] {
-    return (this.db.prepare('SELECT * FROM files WHERE content_hash = ? ORDER BY path').all(contentHash) as unknown as FileRow[]).map(toRecord);
+    return (this.db.prepare(`${WITH_THUMB} WHERE f.content_hash = ? ORDER BY f.path`).all(contentHash) as unknown as FileRow[]).map(toRecord);
   }
 
   /** Rows under a folder (any status), streamed so a million-file library is not loaded at once. */
@@ -241,25 +256,22 @@ export class FileStore {
 
   /** All rows with a status, streamed. */
   *withStatus(status: FileStatus): Generator<FileRecord> {
-    for (const r of this.db.prepare('SELECT * FROM files WHERE status = ? ORDER BY path').iterate(status)) {
+    for (const r of this.db.prepare(`${WITH_THUMB} WHERE f.status = ? ORDER BY f.path`).iterate(status)) {
       yield toRecord(r as unknown as FileRow);
     }
   }
 
   /**
-   * Pixel thumbnails of ok files whose upright size is shared by files with another Orientation tag: the only
-   * ones the rotated-copy rule can pair, so a library does not hold every thumbnail in memory. One query.
+   * Every ok file with a content hash, in path order, less its thumbnail (GroupingRow): what the library loads to
+   * group. The thumbnails it needs (rotated-copy candidates) it reads by id from `thumbs`.
    */
-  *rotationCandidateThumbs(): Generator<{ path: string; pixelThumb: Uint8Array }> {
+  *forGrouping(): Generator<GroupingRow> {
     const stmt = this.db.prepare(`
-      SELECT path, pixel_thumb FROM files
-      WHERE status = 'ok' AND pixel_thumb IS NOT NULL AND (width, height) IN (
-        SELECT width, height FROM files WHERE status = 'ok' AND width IS NOT NULL
-        GROUP BY width, height HAVING COUNT(DISTINCT COALESCE(orientation, 1)) > 1)`);
-    for (const r of stmt.iterate()) {
-      const row = r as { path: string; pixel_thumb: Uint8Array };
-      yield { path: row.path, pixelThumb: row.pixel_thumb };
-    }
+      SELECT id, path, size, mtime_ms, content_hash, width, height, format, taken_at, camera_make, camera_model,
+             orientation, pixel_hash, perceptual_print
+      FROM files WHERE status = 'ok' AND content_hash IS NOT NULL ORDER BY path`);
+    stmt.setReturnArrays(true);
+    for (const r of stmt.iterate()) yield r as unknown as GroupingRow;
   }
 
   /** Stores fingerprints computed after the scan (rows from before they were kept); nothing else of the rows changes. */

@@ -208,6 +208,20 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE files ADD COLUMN decoded_from TEXT;
     `,
   },
+  {
+    name: 'pixel thumbnails in a table of their own',
+    sql: `
+      -- The 3 KB pixel thumbnail made every files row a page of its own: a pass over a million files (every load
+      -- of the library) read 3-4 GB for columns of a few dozen bytes. Only the rotated-copy rule and a rescan's
+      -- reuse read thumbnails, a few files at a time by id (catalog/fileThumbs.ts), so they move here.
+      CREATE TABLE file_thumbs (
+        file_id  INTEGER PRIMARY KEY REFERENCES files (id) ON DELETE CASCADE,
+        thumb    BLOB NOT NULL
+      );
+      INSERT INTO file_thumbs (file_id, thumb) SELECT id, pixel_thumb FROM files WHERE pixel_thumb IS NOT NULL;
+      ALTER TABLE files DROP COLUMN pixel_thumb;
+    `,
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {

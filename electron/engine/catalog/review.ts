@@ -2,7 +2,19 @@
 // duplicates, and stored top-k neighbour lists.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { LookalikeError } from '../errors.js';
+import os from 'node:os';
 import { blobToFloat32, blobToUint32, float32ToBlob, uint32ToBlob } from './blobs.js';
+
+const LITTLE_ENDIAN = os.endianness() === 'LE';
+
+/**
+ * A little-endian 32-bit blob as a typed array, with no copy where the driver gave the blob a buffer of its own
+ * (node:sqlite does, one per value): a million lists are otherwise two million copies to collect.
+ */
+function ownedView<T extends Uint32Array | Float32Array>(blob: Uint8Array, make: (buffer: ArrayBuffer) => T, copy: (b: Uint8Array) => T): T {
+  const own = LITTLE_ENDIAN && blob.byteOffset === 0 && blob.buffer.byteLength === blob.byteLength && blob.byteLength % 4 === 0;
+  return own ? make(blob.buffer as ArrayBuffer) : copy(blob);
+}
 
 export interface RootRecord {
   path: string;
@@ -113,7 +125,7 @@ export class NeighborStore {
     stmt.setReturnArrays(true);
     for (const r of stmt.iterate(modelKey)) {
       const [hash, ids, scores] = r as unknown as [string, Uint8Array, Uint8Array];
-      yield [hash, { ids: blobToUint32(ids), scores: blobToFloat32(scores) }];
+      yield [hash, { ids: ownedView(ids, (b) => new Uint32Array(b), blobToUint32), scores: ownedView(scores, (b) => new Float32Array(b), blobToFloat32) }];
     }
   }
 

@@ -2,7 +2,7 @@
 // keep policy (reference roots from the catalog, rule order and preferred folders from the settings).
 import picomatch from 'picomatch';
 import type { Catalog } from '../catalog/index.js';
-import type { FileRecord } from '../catalog/files.js';
+import type { FileRecord, GroupingRow } from '../catalog/files.js';
 import { LookalikeError } from '../errors.js';
 import { dotRows, type HalfMatrix, type LibraryEmbeddings } from '../similarity/embeddingMatrix.js';
 import { DEFAULT_KEEP_POLICY, type KeepPolicy } from '../similarity/keepBest.js';
@@ -49,21 +49,51 @@ export function toLibraryFile(f: FileRecord, pixelThumb: Uint8Array | null = f.p
   };
 }
 
+function fromGroupingRow(r: GroupingRow): LibraryFile {
+  const [, path, size, mtimeMs, contentHash, width, height, format, takenAt, make, model, orientation, pixelHash, print] = r;
+  return {
+    path, contentHash, pixelHash, size, mtimeMs, width, height, orientation, pixelThumb: null, perceptualPrint: print, format,
+    captureTime: parseTakenAt(takenAt),
+    camera: make && model ? `${make} ${model}` : make || model || null,
+  };
+}
+
+/** Upright sizes shared by files with different Orientation tags: the only sizes a rotated copy can have. */
+function rotationSizes(rows: readonly GroupingRow[]): Set<number> {
+  const tagsOfSize = new Map<number, number>();
+  for (const r of rows) {
+    const [w, h, tag] = [r[5], r[6], r[11] ?? 1];
+    if (!w || !h) continue;
+    const key = w * 65536 + h;
+    tagsOfSize.set(key, (tagsOfSize.get(key) ?? 0) | (1 << (tag & 31)));
+  }
+  const out = new Set<number>();
+  for (const [key, tags] of tagsOfSize) if ((tags & (tags - 1)) !== 0) out.add(key);
+  return out;
+}
+
+/**
+ * Every ok file as the grouper sees it. Thumbnails (3 KB each, in a table of their own) are read only where a
+ * rotated copy can exist, and where a row from before fingerprints were kept needs one to compute its own.
+ */
 export function loadLibraryFiles(catalog: Catalog): LibraryFile[] {
-  // Thumbnails only where a rotated copy can exist (a size shared across Orientation tags): 3 KB a file adds up.
-  const thumbs = new Map<string, Uint8Array>();
-  for (const t of catalog.files.rotationCandidateThumbs()) thumbs.set(t.path, t.pixelThumb);
-  const out: LibraryFile[] = [];
+  const rows = [...catalog.files.forGrouping()];
+  const out = rows.map(fromGroupingRow);
+  const sizes = rotationSizes(rows);
+  const need = new Map<number, number>();
+  rows.forEach((r, i) => {
+    if (!out[i]!.perceptualPrint || (sizes.size > 0 && r[5] && r[6] && sizes.has(r[5] * 65536 + r[6]))) need.set(r[0], i);
+  });
   const computed: { id: number; print: Uint8Array }[] = [];
-  for (const f of catalog.files.withStatus('ok')) {
-    const file = toLibraryFile(f, thumbs.get(f.path) ?? null);
-    if (!file) continue;
+  for (const { fileId, thumb } of catalog.files.thumbs.of(need.keys())) {
+    const file = out[need.get(fileId)!]!;
+    const r = rows[need.get(fileId)!]!;
+    if (sizes.has((r[5] ?? 0) * 65536 + (r[6] ?? 0))) file.pixelThumb = thumb;
     // A row from before fingerprints were kept: its stored thumbnail is all the fingerprint needs.
-    if (!file.perceptualPrint && isPixelThumb(f.pixelThumb)) {
-      file.perceptualPrint = perceptualPrint(f.pixelThumb);
-      computed.push({ id: f.id, print: file.perceptualPrint });
+    if (!file.perceptualPrint && isPixelThumb(thumb)) {
+      file.perceptualPrint = perceptualPrint(thumb);
+      computed.push({ id: fileId, print: file.perceptualPrint });
     }
-    out.push(file);
   }
   storeQuietly(catalog, computed);
   return out;
@@ -102,9 +132,11 @@ export function chooseModelKey(catalog: Catalog, requested?: string | null, pref
  * half-precision rows on first use of `matrix` (migration 7's table; never a float32 copy of the library: 1M × 768
  * would be 3 GB). Rows of a catalog from before migration 7 are converted once, on that first use.
  */
-export function loadEmbeddings(catalog: Catalog, modelKey: string): LibraryEmbeddings {
+export function loadEmbeddings(catalog: Catalog, modelKey: string, liveHashes?: ReadonlySet<string>): LibraryEmbeddings {
   const dim = catalog.embeddings.model(modelKey)?.dim ?? 0;
-  const { ids, hashes } = catalog.embeddings.liveIds(modelKey);
+  // With the live contents known (the files just loaded), the model's rows are filtered here: a million probes of
+  // the files index in SQL cost more than reading the ids and testing a set.
+  const { ids, hashes } = liveHashes ? catalog.embeddings.idsOf(modelKey, (h) => liveHashes.has(h)) : catalog.embeddings.liveIds(modelKey);
   const rowOfHash = new Map<string, number>();
   hashes.forEach((h, row) => rowOfHash.set(h, row));
   let matrix: HalfMatrix | null = null;

@@ -5,17 +5,17 @@
 import path from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import { dotRows } from '../similarity/embeddingMatrix.js';
-import { createGrouper, type Grouper } from '../similarity/grouping.js';
+import { createGrouper } from '../similarity/grouping.js';
 import { isUnder } from '../similarity/keepBest.js';
 import { loadOrFindNeighbors, type NeighborLoad } from '../similarity/neighborCache.js';
 import { listedSimilarity } from '../similarity/neighborGraph.js';
-import { findRawJpegPairs, type PairLink } from '../similarity/rawJpegPairs.js';
 import { buildReport, type DuplicateReport } from '../similarity/report.js';
 import { DEFAULT_PERCEPTUAL_DISTANCE } from '../similarity/perceptualHash.js';
-import { perceptualDistanceAt, perceptualVerdict, type PerceptualVerdict } from '../similarity/perceptualTier.js';
+import { perceptualDistanceAt, perceptualVerdict, type PerceptualCuts, type PerceptualVerdict } from '../similarity/perceptualTier.js';
 import { assertThreshold, DEFAULT_THRESHOLD, LINEAR_SCALE, STORED_SCORE_FLOOR, thresholdToCosine, tierCutoffs, type ScoreScale } from '../similarity/threshold.js';
 import { tiers as allTiers, type Tier } from '../../shared/values.js';
 import { chooseModelKey, exclusionTest, keepPolicy, loadEmbeddings, loadLibraryFiles, toLibraryFile, type LibraryEmbeddings, type LibraryFile } from './catalogView.js';
+import { GroupingState } from './groupingState.js';
 import type { Settings } from './settings.js';
 
 export interface LoadedLibrary {
@@ -72,9 +72,7 @@ function rowCosine(loaded: LoadedLibrary, a: number, b: number): number {
 
 export class GroupIndex {
   #loaded: LoadedLibrary | null = null;
-  #grouper: { grouper: Grouper<LibraryFile>; files: LibraryFile[]; fileOf: Map<string, LibraryFile> } | null = null;
-  #pairs: { grouper: Grouper<LibraryFile>; pairs: Map<string, PairLink> } | null = null;
-  #lastReport: { grouper: Grouper<LibraryFile>; scale: ScoreScale; threshold: number; includeSimilar: boolean; report: DuplicateReport } | null = null;
+  #grouper: GroupingState | null = null;
 
   /** The threshold of the latest report: what a caller's choice of one group was made at. */
   lastThreshold: number | null = null;
@@ -99,7 +97,8 @@ export class GroupIndex {
     const ids = paths.map((p) => catalog.files.get(p)?.id).filter((id): id is number => id !== undefined);
     catalog.transaction(() => catalog.files.markMissing(ids));
     if (this.#loaded) this.#loaded.files = this.#loaded.files.filter((f) => !gone.has(f.path));
-    this.#grouper = null;
+    // Out of the grouping state they were in; the next report regroups it without them.
+    this.#grouper?.setPresent(paths, false);
   }
 
   /** Files an undo brought back: ok again in the catalog, and grouped again. */
@@ -118,13 +117,16 @@ export class GroupIndex {
       }
     });
     const loaded = this.#loaded;
-    if (loaded) {
-      const known = new Set(loaded.files.map((f) => f.path));
-      loaded.files.push(...back.filter((f) => !known.has(f.path)));
-      // A restored file whose vector was not loaded (its content had no other live file) needs a reload.
-      if (back.some((f) => !loaded.embeddings.rowOfHash.has(f.contentHash))) this.invalidate();
-    }
-    this.#grouper = null;
+    if (!loaded) return;
+    // Restored paths left loaded.files when they were removed; one that never left is not added twice.
+    const wanted = new Set(back.map((f) => f.path));
+    for (const f of loaded.files) if (wanted.has(f.path)) wanted.delete(f.path);
+    const state = this.#grouper;
+    loaded.files.push(...back.filter((f) => wanted.has(f.path)).map((f) => state?.file(f.path) ?? f));
+    // A restored file whose vector was not loaded (its content had no other live file) needs a reload.
+    if (back.some((f) => !loaded.embeddings.rowOfHash.has(f.contentHash))) return this.invalidate();
+    // Back into the grouping state they left; one it never had (grouped before it was built) needs a new one.
+    if (state && state.setPresent(back.map((f) => f.path), true).length > 0) this.#grouper = null;
   }
 
   /** The loaded vectors and graph, or null when the catalog has no vectors yet (nothing scanned). */
@@ -133,7 +135,9 @@ export class GroupIndex {
     const catalog = this.deps.catalog();
     if (!catalog.embeddings.models().some((m) => catalog.embeddings.hasModel(m.key))) return null;
     const key = chooseModelKey(catalog, this.deps.requestedModelKey, this.deps.preferredModelKey());
-    const embeddings = loadEmbeddings(catalog, key);
+    // Files first: their content hashes are the live set the model's rows are filtered by.
+    const files = loadLibraryFiles(catalog);
+    const embeddings = loadEmbeddings(catalog, key, new Set(files.map((f) => f.contentHash)));
     const signal = this.deps.signal;
     const scale = this.deps.scaleFor?.(key) ?? LINEAR_SCALE;
     // The lists keep what the lowest score on this model's scale needs (a calibrated scale moves that cosine).
@@ -141,7 +145,7 @@ export class GroupIndex {
     const neighbors = loadOrFindNeighbors(catalog, embeddings, { ...(signal ? { signal } : {}), ...floor });
     // Read once per load like the scale (a calibration invalidates the index): group views ask for it per member.
     const perceptualDistance = this.deps.perceptualDistanceFor?.(key) ?? DEFAULT_PERCEPTUAL_DISTANCE;
-    this.#loaded = { files: loadLibraryFiles(catalog), embeddings, neighbors, scale, perceptualDistance };
+    this.#loaded = { files, embeddings, neighbors, scale, perceptualDistance };
     return this.#loaded;
   }
 
@@ -166,8 +170,9 @@ export class GroupIndex {
     const roots = this.deps.catalog().roots.list().map((r) => path.resolve(r.path));
     // Catalog paths are absolute and resolved: a prefix test answers what isUnder does (two path.resolve calls
     // per file and root, seconds at a million files); anything else still goes through isUnder.
-    const under = (p: string) => roots.some((root) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
-    return loaded.files.filter((f) => (path.isAbsolute(f.path) && path.normalize(f.path) === f.path ? under(f.path) : roots.some((root) => isUnder(f.path, root))));
+    const prefixes = roots.map((root) => (root.endsWith(path.sep) ? root : root + path.sep));
+    const under = (p: string) => roots.some((root, i) => p === root || p.startsWith(prefixes[i]!));
+    return loaded.files.filter((f) => (isResolved(f.path) ? under(f.path) : roots.some((root) => isUnder(f.path, root))));
   }
 
   /** The duplicate report at a threshold, or null before the first scan. */
@@ -176,13 +181,13 @@ export class GroupIndex {
     this.lastThreshold = req.threshold;
     const loaded = this.load();
     if (!loaded) return null;
-    const { grouper, fileOf } = (this.#grouper ??= this.#createGrouper(loaded));
+    const state = (this.#grouper ??= this.#createGrouper(loaded));
     const tiers = req.tiers ?? null;
     // The similar band is grouped even when the tiers leave it out, so every tier's count is known (the Review's
     // filter shows them all); resolve says includeSimilar: false.
-    const full = this.#fullReport(grouper, loaded.scale, req.threshold, req.includeSimilar ?? true);
+    const full = this.#fullReport(state, loaded.scale, req.threshold, req.includeSimilar ?? true);
     const report = tiers === null ? full : { ...full, groups: full.groups.filter((g) => tiers.includes(g.tier)) };
-    return { report, fileOf, tierCounts: countTiers(full.groups) };
+    return { report, fileOf: state.fileOf, tierCounts: countTiers(full.groups) };
   }
 
   /**
@@ -190,16 +195,14 @@ export class GroupIndex {
    * for it a page at a time, and a page must not cost a regroup. Every change to files, marks or settings drops
    * the grouper, and with it this.
    */
-  #fullReport(grouper: Grouper<LibraryFile>, scale: ScoreScale, threshold: number, includeSimilar: boolean): DuplicateReport {
-    const last = this.#lastReport;
-    if (last && last.grouper === grouper && last.scale === scale && last.threshold === threshold && last.includeSimilar === includeSimilar) return last.report;
+  #fullReport(state: GroupingState, scale: ScoreScale, threshold: number, includeSimilar: boolean): DuplicateReport {
     const settings = this.deps.settings();
-    const groups = grouper.group({ threshold, includeSimilar, scale });
-    const pairs = this.#pairsFor(grouper);
-    const policy = { ...keepPolicy(this.deps.catalog(), settings), pairs: { of: (p: string) => pairs.get(p), rule: settings.rawJpegPairs } };
-    const report = buildReport(groups, threshold, policy, exclusionTest(settings.excludeGlobs));
-    this.#lastReport = { grouper, scale, threshold, includeSimilar, report };
-    return report;
+    const build = (groups: Parameters<typeof buildReport<LibraryFile>>[0]): DuplicateReport => {
+      const pairs = state.pairs();
+      const policy = { ...keepPolicy(this.deps.catalog(), settings), pairs: { of: (p: string) => pairs.get(p), rule: settings.rawJpegPairs } };
+      return buildReport(groups, threshold, policy, exclusionTest(settings.excludeGlobs));
+    };
+    return state.report(threshold, includeSimilar, scale, () => state.grouper.group({ threshold, includeSimilar, scale }), build);
   }
 
   /** The scale scores are given on: the loaded model's (the uncalibrated line before the first scan). */
@@ -209,10 +212,20 @@ export class GroupIndex {
 
   /** The near-identical verdict on two files at the latest threshold (null when either has no fingerprint). */
   perceptual(a: LibraryFile, b: LibraryFile): PerceptualVerdict | null {
-    const cut = tierCutoffs(this.lastThreshold ?? DEFAULT_THRESHOLD, this.scale());
+    const cuts = this.#perceptualCuts();
+    return cuts === null ? null : perceptualVerdict(a.perceptualPrint, b.perceptualPrint, cuts, () => this.cosine(a, b));
+  }
+
+  /** The near-identical cuts at the latest threshold, worked out once per threshold (views ask per member). */
+  #cuts: { threshold: number; loaded: LoadedLibrary | null; cuts: PerceptualCuts | null } | null = null;
+  #perceptualCuts(): PerceptualCuts | null {
+    const threshold = this.lastThreshold ?? DEFAULT_THRESHOLD;
     const loaded = this.#loaded;
-    const distance = perceptualDistanceAt(this.lastThreshold ?? DEFAULT_THRESHOLD, loaded?.perceptualDistance ?? DEFAULT_PERCEPTUAL_DISTANCE);
-    return distance === null ? null : perceptualVerdict(a.perceptualPrint, b.perceptualPrint, { distance, ...cut }, () => this.cosine(a, b));
+    if (this.#cuts?.threshold === threshold && this.#cuts.loaded === loaded) return this.#cuts.cuts;
+    const distance = perceptualDistanceAt(threshold, loaded?.perceptualDistance ?? DEFAULT_PERCEPTUAL_DISTANCE);
+    const cuts = distance === null ? null : { distance, ...tierCutoffs(threshold, this.scale()) };
+    this.#cuts = { threshold, loaded, cuts };
+    return cuts;
   }
 
   /** Cosine of two files' vectors (1 for identical content or pixels; NaN when either has no vector). */
@@ -225,16 +238,7 @@ export class GroupIndex {
     return rowCosine(this.#loaded, ra, rb);
   }
 
-  /** RAW+JPEG pairs among the grouped files (rawJpegPairs.ts), found once per grouping state. */
-  #pairsFor(grouper: Grouper<LibraryFile>): Map<string, PairLink> {
-    if (this.#pairs?.grouper !== grouper) {
-      const files = this.#grouper?.grouper === grouper ? this.#grouper.files : [];
-      this.#pairs = { grouper, pairs: findRawJpegPairs(files.map((f) => ({ ...f, camera: f.camera ?? null }))) };
-    }
-    return this.#pairs.pairs;
-  }
-
-  #createGrouper(loaded: LoadedLibrary): { grouper: Grouper<LibraryFile>; files: LibraryFile[]; fileOf: Map<string, LibraryFile> } {
+  #createGrouper(loaded: LoadedLibrary): GroupingState {
     const files = this.filesInLibrary();
     const notDuplicate = [...this.deps.catalog().notDuplicates.allPairs()].map((key) => key.split('|') as [string, string]);
     const grouper = createGrouper({
@@ -249,9 +253,13 @@ export class GroupIndex {
       perceptualDistance: loaded.perceptualDistance,
     });
     // Built once per grouping state, not per report: a regroup of a million files should not rebuild it.
-    return { grouper, files, fileOf: new Map(files.map((f) => [f.path, f])) };
+    return new GroupingState(grouper, files);
   }
 }
+
+/** POSIX: absolute with no empty, `.` or `..` segment and no trailing slash (what path.normalize leaves alone, at a regex's cost). */
+const RESOLVED_POSIX = /^\/(?!.*\/\/)(?!.*\/\.\.?(?:\/|$))(?:.*[^/])?$/;
+const isResolved = (p: string): boolean => (path.sep === '/' ? RESOLVED_POSIX.test(p) : path.isAbsolute(p) && path.normalize(p) === p);
 
 /** Every tier present (0 when it has none), in values.ts order. */
 export function countTiers(groups: readonly { tier: Tier }[]): Record<Tier, number> {

@@ -39,10 +39,15 @@ function pairView(m: ReportMember, pair: PairLink, group: ReportGroup): MemberPa
   return { partner: pair.partner, role: pair.role, by: pair.by, droppable, protected: !m.isKeeper && !pairAllowsAction(pair, group.keep, rule) };
 }
 
-function memberView(index: GroupIndex, group: ReportGroup, m: ReportMember, fileOf: ReadonlyMap<string, LibraryFile>, thumb: (path: string) => string): GroupMember {
+interface KeeperOf {
+  member: ReportMember | undefined;
+  file: LibraryFile | undefined;
+}
+
+function memberView(index: GroupIndex, group: ReportGroup, m: ReportMember, fileOf: ReadonlyMap<string, LibraryFile>, thumb: (path: string) => string, keep: KeeperOf): GroupMember {
   const file = fileOf.get(m.path);
-  const keeper = fileOf.get(group.keep);
-  const keeperMember = group.members.find((x) => x.isKeeper);
+  const keeper = keep.file;
+  const keeperMember = keep.member;
   const { hamming, cosine, nearIdentical } = evidence(index, m, file, keeper);
   return {
     path: m.path,
@@ -67,7 +72,8 @@ export const groupId = (paths: readonly string[]): string =>
   createHash('sha1').update([...paths].sort().join('\0')).digest('hex').slice(0, 16);
 
 export function toGroupView(index: GroupIndex, group: ReportGroup, fileOf: ReadonlyMap<string, LibraryFile>, thumb: (path: string) => string): DuplicateGroup {
-  const members = group.members.map((m) => memberView(index, group, m, fileOf, thumb));
+  const keep: KeeperOf = { member: group.members.find((x) => x.isKeeper), file: fileOf.get(group.keep) };
+  const members = group.members.map((m) => memberView(index, group, m, fileOf, thumb, keep));
   const targets = new Set(actionTargets(group).map((m) => m.path));
   return {
     id: groupId(members.map((m) => m.path)),
@@ -85,17 +91,30 @@ export function* groupViews(index: GroupIndex, grouped: LibraryReport | null, th
   for (const g of grouped.report.groups) yield toGroupView(index, g, grouped.fileOf, thumb);
 }
 
+type Totals = GroupsResult['totals'];
+/** Per report (reports are shared while the grouping state holds): every page of one report has the same totals. */
+const totalsOfGroups = new WeakMap<readonly ReportGroup[], Totals>();
+
+function totalsOf(grouped: LibraryReport): Totals {
+  const all = grouped.report.groups;
+  const known = totalsOfGroups.get(all);
+  if (known) return { ...known };
+  const totals = { groups: all.length, files: 0, reclaimableBytes: 0 };
+  for (const g of all) {
+    totals.files += g.members.length;
+    for (const m of actionTargets(g)) totals.reclaimableBytes += grouped.fileOf.get(m.path)?.size ?? 0;
+  }
+  totalsOfGroups.set(all, totals);
+  return { ...totals };
+}
+
 /**
  * One page of views and the totals of all groups. The totals come from the report (member sizes), so a page of
  * 100 groups of a million-photo library builds 100 views, not every one.
  */
 export function groupsPage(index: GroupIndex, grouped: LibraryReport | null, threshold: number, page: { offset?: number | undefined; limit?: number | undefined }, thumb: (path: string) => string): GroupsResult {
   const all = grouped?.report.groups ?? [];
-  const totals = { groups: all.length, files: 0, reclaimableBytes: 0 };
-  for (const g of all) {
-    totals.files += g.members.length;
-    for (const m of actionTargets(g)) totals.reclaimableBytes += grouped!.fileOf.get(m.path)?.size ?? 0;
-  }
+  const totals = grouped ? totalsOf(grouped) : { groups: 0, files: 0, reclaimableBytes: 0 };
   const offset = Math.max(0, page.offset ?? 0);
   const end = page.limit === undefined ? all.length : Math.min(all.length, offset + page.limit);
   const groups: DuplicateGroup[] = [];

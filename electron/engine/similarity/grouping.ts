@@ -19,6 +19,7 @@
 // stranger (only what links to the representative itself ever joins, so nothing chains further than that).
 import { tiers, type MatchReason, type Tier } from '../../shared/values.js';
 import { hashUnits, type HashedFile } from './hashClasses.js';
+import { blockedUnits, countListedUnits, unitRows } from './groupingUnits.js';
 import type { NeighborGraph } from './neighborGraph.js';
 import { DEFAULT_PERCEPTUAL_DISTANCE } from './perceptualHash.js';
 import { perceptualDistanceAt, UnitFingerprints, type PerceptualCuts } from './perceptualTier.js';
@@ -80,6 +81,11 @@ export interface GroupOptions {
 
 export interface Grouper<F> {
   group(opts: GroupOptions): DuplicateGroup<F>[];
+  /**
+   * Files (indexes into the input) that left the library or came back: later groupings leave them out or take
+   * them in, with no rebuild (a resolve of one group must not cost a million-file reload).
+   */
+  setPresent(fileIndexes: readonly number[], present: boolean): void;
 }
 
 interface UnitGroup {
@@ -98,52 +104,10 @@ interface Candidate {
 
 /** One greedy pass: whom a representative may take, best first, and whether two members may share a group. */
 interface PassRule {
-  candidates(u: number): Candidate[];
+  /** Whom u may take, best first, or null when it is empty, found without building a list where it can (most units have none). */
+  listOrNull(u: number): Candidate[] | null;
   /** `identical`: both joined by their fingerprints. */
   linked(u: number, v: number, identical: boolean): boolean;
-}
-
-/** Each unit's embedding row (its files share pixels, hence the embedding), and each row's unit; -1 where none. */
-function unitRows<F extends HashedFile>(
-  files: readonly F[],
-  unitFiles: readonly number[][],
-  rowOfHash: ReadonlyMap<string, number>,
-  rows: number,
-): { rowOfUnit: Int32Array; unitOfRow: Int32Array } {
-  const rowOfUnit = new Int32Array(unitFiles.length).fill(-1);
-  const unitOfRow = new Int32Array(rows).fill(-1);
-  unitFiles.forEach((list, u) => {
-    for (const f of list) {
-      const row = rowOfHash.get(files[f]!.contentHash);
-      if (row === undefined || row < 0 || row >= rows) continue;
-      unitOfRow[row] = u;
-      if (rowOfUnit[u] === -1) rowOfUnit[u] = row;
-    }
-  });
-  return { rowOfUnit, unitOfRow };
-}
-
-/** For each unit, the units it must never share an embedding-tier group with (the "not a duplicate" marks). */
-function blockedUnits(files: readonly HashedFile[], unitOf: Int32Array, notDuplicate: readonly (readonly [string, string])[]): Map<number, Set<number>> {
-  const blocked = new Map<number, Set<number>>();
-  const filesOfHash = new Map<string, number[]>();
-  files.forEach((f, i) => filesOfHash.set(f.contentHash, [...(filesOfHash.get(f.contentHash) ?? []), i]));
-  const block = (a: number, b: number): void => {
-    if (!blocked.has(a)) blocked.set(a, new Set());
-    blocked.get(a)!.add(b);
-  };
-  for (const [a, b] of notDuplicate) {
-    for (const fa of filesOfHash.get(a) ?? []) {
-      for (const fb of filesOfHash.get(b) ?? []) {
-        const ua = unitOf[fa]!;
-        const ub = unitOf[fb]!;
-        if (ua === ub) continue; // identical pixels: a fact, not an opinion (rotated copies honour the mark in hashUnits).
-        block(ua, ub);
-        block(ub, ua);
-      }
-    }
-  }
-  return blocked;
 }
 
 class TieredGrouper<F extends HashedFile> implements Grouper<F> {
@@ -151,7 +115,14 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
   private readonly graph: NeighborGraph | null;
   /** File indexes of each unit, best first, so its first file represents it. */
   private readonly unitFiles: number[][];
-  private readonly unitQuality: number[];
+  private readonly fileQuality: Float64Array;
+  /** Quality of each unit's first present file (what represents it). */
+  private readonly unitQuality: Float64Array;
+  private readonly unitOf: Int32Array;
+  /** 1 for a file in the library, 0 for one that left it (setPresent). */
+  private readonly present: Uint8Array;
+  /** Present files per unit: a unit with none takes no part. */
+  private readonly unitLive: Int32Array;
   private readonly rowOfUnit: Int32Array;
   private readonly unitOfRow: Int32Array;
   private readonly blocked: Map<number, Set<number>>;
@@ -166,10 +137,14 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
     this.perceptualDistance = input.perceptualDistance ?? DEFAULT_PERCEPTUAL_DISTANCE;
     const quality = input.quality ?? (() => 0);
     const { unitOf, members } = hashUnits(this.files, { notDuplicate: input.notDuplicate });
-    const fileQuality = this.files.map((f) => quality(f));
-    for (const list of members) list.sort((a, b) => fileQuality[b]! - fileQuality[a]! || a - b);
+    const fileQuality = Float64Array.from(this.files, (f) => quality(f));
+    for (const list of members) if (list.length > 1) list.sort((a, b) => fileQuality[b]! - fileQuality[a]! || a - b);
     this.unitFiles = members;
-    this.unitQuality = members.map((list) => fileQuality[list[0]!]!);
+    this.fileQuality = fileQuality;
+    this.unitOf = unitOf;
+    this.present = new Uint8Array(this.files.length).fill(1);
+    this.unitLive = Int32Array.from(members, (list) => list.length);
+    this.unitQuality = Float64Array.from(members, (list) => fileQuality[list[0]!]!);
     ({ rowOfUnit: this.rowOfUnit, unitOfRow: this.unitOfRow } = unitRows(this.files, members, input.rowOfHash, this.graph?.rows ?? 0));
     this.blocked = blockedUnits(this.files, unitOf, input.notDuplicate ?? []);
   }
@@ -181,21 +156,45 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
     return this.unitFiles.length;
   }
 
+  setPresent(fileIndexes: readonly number[], present: boolean): void {
+    const touched = new Set<number>();
+    for (const f of fileIndexes) {
+      if (f < 0 || f >= this.files.length || (this.present[f] === 1) === present) continue;
+      this.present[f] = present ? 1 : 0;
+      const u = this.unitOf[f]!;
+      this.unitLive[u]! += present ? 1 : -1;
+      touched.add(u);
+    }
+    for (const u of touched) {
+      const first = this.firstPresent(u);
+      this.unitQuality[u] = first < 0 ? 0 : this.fileQuality[first]!;
+    }
+  }
+
+  /** The unit's best present file (-1 when every file left). */
+  private firstPresent(u: number): number {
+    for (const f of this.unitFiles[u]!) if (this.present[f]) return f;
+    return -1;
+  }
+
   /** Built on first use: a unit's fingerprint is its first file that has one (its files share their pixels). */
   private unitFingerprints(): UnitFingerprints {
-    return (this.fingerprints ??= new UnitFingerprints(this.unitFiles.map((list) => list.map((f) => this.files[f]!.perceptualPrint ?? null).find((p) => p) ?? null)));
+    return (this.fingerprints ??= new UnitFingerprints(this.unitFiles.map((list) => list.map((f) => this.files[f]!.perceptualPrint ?? null).find((p) => p) ?? null), this.perceptualDistance));
   }
 
   group({ threshold, includeSimilar = true, scale = LINEAR_SCALE, perceptualDistance = perceptualDistanceAt(threshold, this.perceptualDistance) }: GroupOptions): DuplicateGroup<F>[] {
     this.scale = scale;
     const cut = tierCutoffs(threshold, scale);
-    const eligible = new Uint8Array(this.unitCount).fill(1);
+    const eligible = Uint8Array.from(this.unitLive, (live) => (live > 0 ? 1 : 0));
     const cuts: PerceptualCuts | null = perceptualDistance === null ? null : { distance: perceptualDistance, ...cut };
     const near = this.greedyPass(this.nearRule(cut.near, cuts, eligible), eligible, true);
     const result = near.map((g) => this.toGroup(g, 'near-duplicate'));
     if (includeSimilar && cut.similar < cut.near) {
       for (const g of near) for (const u of g.units) eligible[u] = 0;
-      const similar = { candidates: (u: number) => this.embeddingCandidates(u, cut.similar, eligible), linked: (u: number, v: number) => this.pairSim(u, v) >= cut.similar };
+      const similar: PassRule = {
+        listOrNull: (u) => (this.countEmbeddingCandidates(u, cut.similar, eligible, null) > 0 ? this.embeddingCandidates(u, cut.similar, eligible) : null),
+        linked: (u, v) => this.pairSim(u, v) >= cut.similar,
+      };
       for (const g of this.greedyPass(similar, eligible, false)) result.push(this.toGroup(g, 'similar'));
     }
     return result;
@@ -205,14 +204,18 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
   private nearRule(cut: number, cuts: PerceptualCuts | null, eligible: Uint8Array): PassRule {
     const cosine = (u: number, v: number): number => this.knownSim(u, v);
     const fingerprints = cuts ? this.unitFingerprints() : null;
+    const matches = (u: number) => (fingerprints ? fingerprints.matches(u, cuts!, cosine, (v) => eligible[v] === 1 && v !== u) : []);
+    const candidates = (u: number, found: { unit: number }[]): Candidate[] => {
+      const out: Candidate[] = found.map(({ unit }) => ({ unit, sim: this.knownSim(u, unit), identical: true }));
+      const taken = new Set(out.map((c) => c.unit));
+      for (const c of this.embeddingCandidates(u, cut, eligible)) if (!taken.has(c.unit)) out.push(c);
+      return out;
+    };
     return {
-      candidates: (u) => {
-        const out: Candidate[] = fingerprints
-          ? fingerprints.matches(u, cuts!, cosine, (v) => eligible[v] === 1 && v !== u).map(({ unit }) => ({ unit, sim: this.knownSim(u, unit), identical: true }))
-          : [];
-        const taken = new Set(out.map((c) => c.unit));
-        for (const c of this.embeddingCandidates(u, cut, eligible)) if (!taken.has(c.unit)) out.push(c);
-        return out;
+      listOrNull: (u) => {
+        const found = matches(u);
+        if (found.length === 0 && this.countEmbeddingCandidates(u, cut, eligible, null) === 0) return null;
+        return candidates(u, found);
       },
       linked: (u, v, identical) => {
         if (this.pairSim(u, v) >= cut) return true;
@@ -245,6 +248,11 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
     return out;
   }
 
+  /** embeddingCandidates(u, …).length less the units in `skip`, counted without a list (most units have none). */
+  private countEmbeddingCandidates(u: number, cut: number, eligible: Uint8Array, skip: ReadonlySet<number> | null): number {
+    return this.graph ? countListedUnits(this.graph, this.rowOfUnit, this.unitOfRow, { u, cut, eligible, skip }) : 0;
+  }
+
   /** Similarity of two units from either one's list, or -Infinity when neither lists the other. */
   private pairSim(u: number, v: number): number {
     const graph = this.graph;
@@ -269,23 +277,33 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
     return this.rowCosine && ru >= 0 && rv >= 0 ? this.rowCosine(ru, rv) : Number.NaN;
   }
 
-  /** Representatives by most candidates (then quality), each taking what is linked to all it took so far. */
+  /**
+   * Representatives by most candidates (then quality), each taking what is linked to all it took so far. A unit
+   * with no candidate would take nobody and comes after every unit that has one, so only those that make a group
+   * by themselves (several files) are kept in the order: at a million photos most units are in neither list.
+   */
   private greedyPass(rule: PassRule, eligible: Uint8Array, keepSingleUnits: boolean): UnitGroup[] {
     const degree = new Int32Array(this.unitCount);
-    const order: number[] = [];
+    // Each list is found once: its length ranks the unit, then the unit takes from it.
+    const lists = new Map<number, Candidate[]>();
+    const ranked: number[] = [];
+    const alone: number[] = [];
     for (let u = 0; u < this.unitCount; u++) {
       if (!eligible[u]) continue;
-      degree[u] = rule.candidates(u).length;
-      order.push(u);
+      const list = rule.listOrNull(u);
+      if (list) lists.set(u, list), (degree[u] = list.length), ranked.push(u);
+      else if (keepSingleUnits && this.unitLive[u]! > 1) alone.push(u);
     }
-    order.sort((a, b) => degree[b]! - degree[a]! || this.unitQuality[b]! - this.unitQuality[a]! || a - b);
+    const byQuality = (a: number, b: number): number => this.unitQuality[b]! - this.unitQuality[a]! || a - b;
+    ranked.sort((a, b) => degree[b]! - degree[a]! || byQuality(a, b));
+    const order = ranked.concat(alone.sort(byQuality));
     const assigned = new Uint8Array(this.unitCount);
     const groups: UnitGroup[] = [];
     for (const u of order) {
       if (assigned[u]) continue;
       assigned[u] = 1;
       const group: UnitGroup = { units: [u], sims: [1], identical: [false] };
-      for (const { unit: v, sim, identical } of rule.candidates(u)) {
+      for (const { unit: v, sim, identical } of lists.get(u) ?? []) {
         if (assigned[v] || this.isBlocked(v, group.units)) continue;
         if (group.units.some((w, i) => i > 0 && group.identical[i] === identical && !rule.linked(v, w, identical))) continue;
         assigned[v] = 1;
@@ -293,19 +311,20 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
         group.sims.push(sim);
         group.identical.push(identical);
       }
-      if (group.units.length > 1 || (keepSingleUnits && this.unitFiles[u]!.length > 1)) groups.push(group);
+      if (group.units.length > 1 || (keepSingleUnits && this.unitLive[u]! > 1)) groups.push(group);
     }
     return groups;
   }
 
   private toGroup({ units, sims, identical }: UnitGroup, passTier: Tier): DuplicateGroup<F> {
-    const repFile = this.files[this.unitFiles[units[0]!]![0]!]!;
+    const repFile = this.files[this.firstPresent(units[0]!)]!;
     const fingerprints = this.unitFingerprints();
     const members: GroupMember<F>[] = [];
     let tier: Tier = 'exact';
     units.forEach((u, i) => {
       const hamming = fingerprints.hamming(units[0]!, u);
       for (const f of this.unitFiles[u]!) {
+        if (!this.present[f]) continue;
         const file = this.files[f]!;
         const memberTier: Tier = file.contentHash === repFile.contentHash ? 'exact' : i === 0 ? 'same-pixels' : identical[i] ? 'near-identical' : passTier;
         const cosine = i === 0 ? 1 : sims[i]!;

@@ -132,7 +132,11 @@ export class UnitFingerprints {
   /** Every unit's neighbours at the largest distance asked yet: a regroup (the slider) at that distance or less asks no index. */
   private lists: MatchLists | null = null;
 
-  constructor(private readonly prints: readonly (Uint8Array | null)[]) {
+  /**
+   * `widest`: the largest distance any grouping of this state asks (the calibrated one: perceptualDistanceAt never
+   * goes above it), so the one self-join serves every slider position.
+   */
+  constructor(private readonly prints: readonly (Uint8Array | null)[], private readonly widest = 0) {
     // Only well-formed prints are indexed: a malformed one has no verdict (perceptualVerdict), so it never matches.
     const valid = prints.map((p) => (isPerceptualPrint(p) ? p : null));
     this.index = valid.some((p) => p !== null) ? new PerceptualIndex(valid) : null;
@@ -151,7 +155,7 @@ export class UnitFingerprints {
   /** Units whose fingerprint matches u's (guards applied), nearest first. */
   matches(u: number, cuts: PerceptualCuts, cosine: (u: number, v: number) => number, eligible: (v: number) => boolean): { unit: number; hamming: number }[] {
     if (!this.index) return NO_MATCHES;
-    if (!this.lists || cuts.distance > this.lists.distance) this.lists = matchLists(this.index, cuts.distance);
+    if (!this.lists || cuts.distance > this.lists.distance) this.lists = matchLists(this.index, Math.max(cuts.distance, this.widest));
     const { start, unit, hamming } = this.lists;
     let out = NO_MATCHES;
     for (let e = start[u]!; e < start[u + 1]! && hamming[e]! <= cuts.distance; e++) {

@@ -13,8 +13,8 @@ export interface PairCandidate {
   /** Lower-case format as the scanner records it (jpeg, dng, cr2, …). */
   format: string | null;
   captureTime: number | null;
-  /** Make and model, as one string; null when the file names none. */
-  camera: string | null;
+  /** Make and model, as one string; null (or absent) when the file names none. */
+  camera?: string | null;
 }
 
 export type PairRole = 'raw' | 'jpeg';
@@ -46,12 +46,18 @@ const nameKey = (p: string): string => path.join(path.dirname(p), path.parse(p).
 /** Every pair of the library, by path, both ways. */
 export function findRawJpegPairs(files: Iterable<PairCandidate>): Map<string, PairLink> {
   const raws: PairCandidate[] = [];
-  const jpegs: PairCandidate[] = [];
+  let jpegs: PairCandidate[] = [];
   for (const f of files) {
     const role = roleOf(f);
     if (role === 'raw') raws.push(f);
     else if (role === 'jpeg') jpegs.push(f);
   }
+  if (raws.length === 0 || jpegs.length === 0) return new Map();
+  // Only a JPEG that shares a RAW's name or capture key can pair: a library of a million JPEGs and a few RAWs
+  // sorts those few, not the million.
+  const rawNames = new Set(raws.map((r) => nameKey(r.path)));
+  const rawCaptures = new Set(raws.map(captureKey));
+  jpegs = jpegs.filter((j) => rawNames.has(nameKey(j.path)) || (captureKey(j) !== null && rawCaptures.has(captureKey(j))));
   const byPath = (a: PairCandidate, b: PairCandidate): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   raws.sort(byPath);
   jpegs.sort(byPath);
@@ -70,8 +76,10 @@ export function findRawJpegPairs(files: Iterable<PairCandidate>): Map<string, Pa
   return pairs;
 }
 
+const captureKey = (f: PairCandidate): string | null => (f.captureTime === null || !f.camera ? null : `${f.captureTime}|${f.camera.toLowerCase()}`);
+
 function pairByCapture(raws: PairCandidate[], jpegs: PairCandidate[], link: (r: PairCandidate, j: PairCandidate, by: 'capture') => void): void {
-  const key = (f: PairCandidate): string | null => (f.captureTime === null || !f.camera ? null : `${f.captureTime}|${f.camera.toLowerCase()}`);
+  const key = captureKey;
   const group = (list: PairCandidate[]): Map<string, PairCandidate[]> => {
     const out = new Map<string, PairCandidate[]>();
     for (const f of list) {

@@ -14,6 +14,7 @@ import {
   type ContentMetadata,
 } from '../../../electron/engine/catalog/index.js';
 import { isLookalikeError } from '../../../electron/engine/errors.js';
+import { loadLibraryFiles } from '../../../electron/engine/library/catalogView.js';
 import type { ModelProvenance } from '../../../electron/engine/types.js';
 
 const provenance: ModelProvenance = { id: 'generated/tiny', revision: null, dtype: 'fp32', fileSha256: 'ab'.repeat(32), preprocessVersion: 1,
@@ -221,7 +222,7 @@ describe('duplicate-finder state', () => {
     expect(all).toEqual(new Map([['h1', [[2], [0.75]]], ['h2', [[1, 3], [0.75, 0.5]]]]));
   });
 
-  it('returns pixel thumbnails only where a size is shared across orientation tags', () => {
+  it('loads pixel thumbnails only where a size is shared across orientation tags', () => {
     const thumb = new Uint8Array(3072).fill(7);
     const put = (p: string, hash: string, width: number, orientation: number) =>
       catalog.files.upsert({ path: p, size: 1, mtimeMs: 1, status: 'ok', meta: { ...meta(hash), width, orientation, pixelThumb: thumb } });
@@ -229,9 +230,39 @@ describe('duplicate-finder state', () => {
     put('/p/rotated.jpg', 'h2', 40, 6);
     put('/p/other-size.jpg', 'h3', 50, 1);
     put('/p/other-size-copy.jpg', 'h4', 50, 1);
-    expect([...catalog.files.rotationCandidateThumbs()].map((t) => t.path).sort()).toEqual(['/p/rotated.jpg', '/p/upright.jpg']);
+    const loaded = loadLibraryFiles(catalog);
+    expect(loaded.filter((f) => f.pixelThumb).map((f) => f.path).sort()).toEqual(['/p/rotated.jpg', '/p/upright.jpg']);
+    // Every file's fingerprint, computed from its thumbnail where the row had none.
+    expect(loaded.every((f) => f.perceptualPrint?.length === 18)).toBe(true);
     expect(Array.from(catalog.files.get('/p/rotated.jpg')!.pixelThumb!)).toEqual(Array.from(thumb));
     expect(catalog.files.metadataFor('h2')?.pixelThumb?.length).toBe(3072);
+    // A rescan that finds no thumbnail for a changed file drops the old one.
+    catalog.files.upsert({ path: '/p/rotated.jpg', size: 2, mtimeMs: 2, status: 'ok', meta: { ...meta('h5'), pixelThumb: null } });
+    expect(catalog.files.get('/p/rotated.jpg')!.pixelThumb).toBeNull();
+    expect(catalog.files.lookup('/p/rotated.jpg', 'none')?.hasPixelThumb).toBe(false);
+  });
+
+  it('migrates pixel thumbnails out of the files table (version 9 → 10), every row and thumbnail kept', () => {
+    const file = path.join(dir, 'v9.db');
+    const db = new DatabaseSync(file);
+    migrate(db, migrations.slice(0, 9));
+    const insert = db.prepare(`INSERT INTO files (path, size, mtime_ms, content_hash, width, height, pixel_hash, pixel_thumb, status, updated_at)
+                               VALUES (?, 1, 1, ?, 40, 30, ?, ?, 'ok', 0)`);
+    insert.run('/p/with.jpg', 'h-a', 'px-a', new Uint8Array(3072).fill(9));
+    insert.run('/p/without.jpg', 'h-b', 'px-b', null);
+    db.close();
+    const upgraded = Catalog.open(file);
+    try {
+      expect(schemaVersion(upgraded.db)).toBe(migrations.length);
+      const columns = (upgraded.db.prepare('PRAGMA table_info(files)').all() as { name: string }[]).map((c) => c.name);
+      expect(columns).not.toContain('pixel_thumb');
+      expect(Array.from(upgraded.files.get('/p/with.jpg')!.pixelThumb!)).toEqual(Array.from(new Uint8Array(3072).fill(9)));
+      expect(upgraded.files.get('/p/without.jpg')).toMatchObject({ contentHash: 'h-b', pixelThumb: null });
+      expect(upgraded.files.lookup('/p/with.jpg', 'k')?.hasPixelThumb).toBe(true);
+      expect(upgraded.files.lookup('/p/without.jpg', 'k')?.hasPixelThumb).toBe(false);
+    } finally {
+      upgraded.close();
+    }
   });
 
   it('records journal entries through their states, with JSON payloads', () => {

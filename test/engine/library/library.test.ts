@@ -62,6 +62,22 @@ async function withKeepRules<T>(s: Services, keepRules: KeepRule[], body: () => 
 // coffee look alike to it), so these tests group at 98, and at 100 where only byte and pixel copies group.
 const groups = async (threshold = 98): Promise<DuplicateGroup[]> =>
   (await services.calls.getGroups({ threshold })).groups;
+/**
+ * What a group shows, scores to one decimal: a session with the vectors loaded scores from them, a fresh one from
+ * the stored neighbour lists (float32), so their cosines differ in the last digits.
+ */
+const shown = (list: DuplicateGroup[]) =>
+  list.map((g) => ({ id: g.id, tier: g.tier, keep: g.keep, bytes: g.reclaimableBytes, members: g.members.map((m) => [m.path, m.match, m.score.toFixed(1), m.hamming]) }));
+
+/** The groups a library opened afresh on the same data folder shows (what the next session sees). */
+async function freshGroups(threshold = 98): Promise<ReturnType<typeof shown>> {
+  const s = await makeServices(path.join(tmp, 'data'));
+  try {
+    return shown((await s.calls.getGroups({ threshold })).groups);
+  } finally {
+    await s.close();
+  }
+}
 const groupWith = (list: DuplicateGroup[], ...paths: string[]) => list.find((g) => paths.every((p) => g.members.some((m) => m.path === p)));
 
 beforeAll(async () => {
@@ -199,11 +215,14 @@ describe('library services (real catalog, tiny model, fixture photos)', () => {
     const trashed = await findTrashed(copy());
     expect(trashed?.trashDir).toBe(path.join(process.env['XDG_DATA_HOME']!, 'Trash'));
     expect(groupWith(await groups(), copy())).toBeUndefined();
+    // Updated in place, not reloaded: the same groups a fresh load of the catalog makes.
+    expect(shown(await groups())).toEqual(await freshGroups());
 
     const undone = await services.calls.undo({ actionId: result.actionId! });
     expect(undone).toEqual({ actionId: result.actionId, restored: [copy()], failed: [] });
     expect(await readFile(copy())).toEqual(await readFile(fixture('variants/skimage_chelsea__copy.jpg')));
     expect(groupWith(await groups(100), chelsea(), copy())?.tier).toBe('exact');
+    expect(shown(await groups())).toEqual(await freshGroups());
     // Undone once: a second undo of the same action has nothing left to do.
     await expect(services.calls.undo({ actionId: result.actionId! })).rejects.toThrow(/nothing to undo/);
   });
