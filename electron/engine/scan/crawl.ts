@@ -33,6 +33,8 @@ const systemFolders = new Set([
   '.trash', '.trashes', '.spotlight-v100', '.fseventsd', '.thumbnails', '.cache', '.temporaryitems',
 ]);
 
+const FOUND_REPORT_EVERY = 256;
+
 const isHiddenName = (name: string): boolean => name.startsWith('.');
 
 type Matcher = (relative: string, absolute: string) => boolean;
@@ -104,6 +106,8 @@ class RootCrawl {
   private readonly linkPathOfReal = new Map<string, string>();
   private readonly pendingLinks = new Set<string>();
   private readonly pendingSpecials: string[] = [];
+  /** Files kept so far in this root's walk (fdir hands them over only at its end). */
+  private kept = 0;
 
   constructor(
     private readonly root: string,
@@ -189,7 +193,8 @@ class RootCrawl {
         return true;
       }
     }
-    this.options.onFound?.(this.state.files.length + 1);
+    // A count for the progress bar, not a report per file: a library of a million photos would make a million.
+    if (++this.kept % FOUND_REPORT_EVERY === 0) this.options.onFound?.(this.state.files.length + this.kept);
     return true;
   }
 

@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { HEARTBEAT_MS } from '../catalog/index.js';
 import type { Catalog } from '../catalog/index.js';
+import { ScanLookup } from '../catalog/scanLookup.js';
 import { LookalikeError } from '../errors.js';
 import { crawlRoots, isInside, normalizeRoots, type CrawlResult } from './crawl.js';
 import type { CrashVerdict } from './crashJournal.js';
@@ -48,7 +49,13 @@ async function checkRoots(roots: string[]): Promise<void> {
 /** Rows under the roots this scan did not see, except under folders it could not list (they may be fine). */
 function markMissing(catalog: Catalog, roots: string[], seen: IdSet, unreadable: FailedFile[]): number {
   const gone: number[] = [];
+  const rows = new ScanLookup(catalog.db, catalog.files);
   for (const root of roots) {
+    if (!unreadable.some((u) => isInside(u.path, root))) {
+      // Ids only: the paths are needed just to spare what lies under an unreadable folder.
+      for (const id of rows.liveIdsUnder(root, path.sep)) if (!seen.has(id)) gone.push(id);
+      continue;
+    }
     for (const row of catalog.files.underRoot(root, path.sep)) {
       if (row.status === 'missing' || seen.has(row.id)) continue;
       if (unreadable.some((u) => isInside(row.path, u.path))) continue;
@@ -106,6 +113,8 @@ class ScanRun {
     ({ scanId: this.scanId, modelKey: this.modelKey } = startScanRow(this.catalog, params, roots));
     // After the row exists (a refused model leaves no listener behind); run() removes it.
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
+    // A signal aborted before the scan began fires no event: without this the whole scan would run.
+    if (options.signal?.aborted) this.onAbort();
     this.meter = new ScanMeter(options.onProgress);
     this.writer = new CatalogWriter(this.catalog, this.modelKey, this.seen, {
       inCommit: () => {

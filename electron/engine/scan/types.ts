@@ -7,6 +7,8 @@ import type { PauseGate } from './pause.js';
 export interface ScanEmbedder {
   readonly provenance: ModelProvenance;
   readonly dim: number;
+  /** Worker threads that decode for prepare() (engine.ts); the scan keeps one more decode than that in flight. */
+  readonly preprocessWorkers?: number;
   /** Decode (EXIF orientation applied) and preprocess; rejects with a readable reason for a bad file. */
   /** A path, or the file's bytes (read once and checked against its hash) with the path as its label. */
   prepare(input: string | Buffer, label?: string): Promise<{
