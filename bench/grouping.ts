@@ -80,6 +80,10 @@ function recallAgainst(graph: NeighborGraph, truth: Truth): number {
 /** Named index settings for side-by-side runs; `default` is what findNeighbors uses. */
 const VARIANTS: Record<string, Partial<ApproxOptions>> = {
   default: {},
+  // The defaults before the 1M first-run work (approxTopK.ts lists what each cost on bench/scale.ts's library).
+  'b1-c16-ea64-es32': { quantization: 'b1', connectivity: 16, expansionAdd: 64, expansionSearch: 32 },
+  'b1-c16-ea32-es24': { quantization: 'b1', connectivity: 16, expansionAdd: 32, expansionSearch: 24 },
+  'b1-c8-ea64-es32': { quantization: 'b1', connectivity: 8, expansionAdd: 64, expansionSearch: 32 },
   'i8-ea64': { quantization: 'i8', expansionAdd: 64, expansionSearch: 64 },
   'f16-ea64': { quantization: 'f16', expansionAdd: 64, expansionSearch: 64 },
   'b1-ea64': { quantization: 'b1', expansionAdd: 64 },

@@ -78,7 +78,11 @@ function familySizes(model: ScaleModel, families: number, extra: readonly number
   return sizes;
 }
 
-const neighbourMs = (stderr: string): string => /neighbours ([^\n]*) in (\d+) ms/.exec(stderr)?.slice(1).join(' in ') ?? '?';
+/** "searched (approx) in 123 ms (vectors 4, search 100, write 19)": the CLI's line, with where the time went. */
+const neighbourMs = (stderr: string): string => {
+  const m = /neighbours ([^\n]*?) in (\d+) ms( \([^)]*\))?/.exec(stderr);
+  return m ? `${m[1]} in ${m[2]} ms${m[3] ?? ''}` : '?';
+};
 
 /** A tree of `total` real files: one copy per fixture photo, then hard links (distinct paths, shared content). */
 function buildTree(root: string, total: number): void {

@@ -1,8 +1,8 @@
 // The scale path at a size `npm test` affords (bench/scale.ts times it at 100k and 1M): a synthesised library of
 // 20k photos with ViT-shaped vectors (a shared mean, low-rank structure, families of near-copies), grouped by the
 // built CLI, then grown by 300 photos. Asserted: the families come back whole and never mixed, the second run
-// updates the stored neighbours for the new photos only, and what it stores for them is what a full search of
-// the grown library finds.
+// updates the stored neighbours for the new photos only, and what it stores for them holds every near-duplicate
+// a full search of the grown library finds.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -102,7 +102,9 @@ describe('a 20k-photo library end to end', () => {
       catalog.neighbors.clear(lib.modelKey);
       expect(loadOrFindNeighbors(catalog, lib).source).toBe('approx');
       expect(newHashes.length).toBe(ADDED);
-      for (const h of newHashes) expect(incremental.get(h), h).toEqual(strong(h));
+      // The full search is approximate too (a lighter beam, the first run at 1M must fit): the update, which
+      // searches each new photo with a wide beam, finds at least every near-duplicate the full search finds.
+      for (const h of newHashes) expect(incremental.get(h), h).toEqual(expect.arrayContaining(strong(h)));
     } finally {
       catalog.close();
     }

@@ -28,7 +28,8 @@ function reportNeighbours(library: Library, io: CliIO): void {
   if (!loaded) return;
   const n = loaded.neighbors;
   const how = n.source === 'stored' ? 'loaded' : n.source === 'incremental' ? `updated for ${n.searched} new` : `searched (${n.source})`;
-  io.stderr.write(`lookalike: ${loaded.files.length} files, ${loaded.embeddings.rows} vectors; neighbours ${how} in ${Math.round(n.ms)} ms\n`);
+  const phases = Object.entries(n.phases).map(([step, ms]) => `${step.replace(/Ms$/, '')} ${ms}`).join(', ');
+  io.stderr.write(`lookalike: ${loaded.files.length} files, ${loaded.embeddings.rows} vectors; neighbours ${how} in ${Math.round(n.ms)} ms (${phases})\n`);
 }
 
 /** Groups at the given threshold, else the library's (Settings), saying how the neighbours were found. */

@@ -12,7 +12,7 @@
 // Tight, isolated photo families are HNSW's hard case (nothing leads a greedy search towards an island), so a
 // pair found from either end counts for both rows: on the bench this lifted recall@16 from 0.90 to 0.96–0.98 for free.
 import { BatchMatches, Index, MetricKind, ScalarKind, type Matches } from 'usearch';
-import { dotRows, isHalf, rowInto, type VectorMatrix } from './embeddingMatrix.js';
+import { dotQuery, isHalf, rowInto, type VectorMatrix } from './embeddingMatrix.js';
 import { offerNeighbor, sortNeighbors, type TopKOptions } from './exactTopK.js';
 import { emptyGraph, type NeighborGraph } from './neighborGraph.js';
 import type { BuiltIndex } from './vectorIndexFile.js';
@@ -46,8 +46,14 @@ export interface ApproxOptions extends TopKOptions {
  * run each): beams 96/64 and 2k candidates 45 s, family recall 0.9999; 64/48 and 24 candidates 36 s, 0.9997;
  * 48/32 and 20 candidates 26 s, 0.9997. A million rows took 528 s at 96/64: the lighter search pass (the larger
  * share of the time) and the 64 build beam trade recall@16 of big clusters for the first run at scale.
+ * Then, the same 100k library, each setting in its own process, CPU seconds of build / search (graph degree,
+ * build beam, search beam → family pair recall): 16/64/32 26.0 / 23.4 → 0.99991; 12/48/24 19.2 / 17.1 → 0.9989;
+ * 16/32/24 14.9 / 20.5 → 0.9987; 10/40/32 14.9 / 20.7 → 0.9979; 8/64/32 17.2 / 16.6 → 0.9968; 8/32/24 12.9 / 18.4
+ * → 0.9908. The HNSW work grows with the degree (every link added re-prunes a neighbour's list) and the beams;
+ * 12/48/24 took a quarter off both passes for a thousandth of the family pairs, which grouping's transitive
+ * joins mostly recover (bench/scale.ts measures family recall on the groups).
  */
-export const APPROX_DEFAULTS = { connectivity: 16, expansionAdd: 64, expansionSearch: 32 } as const;
+export const APPROX_DEFAULTS = { connectivity: 12, expansionAdd: 48, expansionSearch: 24 } as const;
 
 /** Candidates per row for sign codes: the k kept plus a few spare for the pairs the rescoring drops. */
 const BINARY_SPARE = 4;
@@ -102,6 +108,19 @@ export function offerOnce(g: NeighborGraph, i: number, j: number, s: number): bo
   return true;
 }
 
+/**
+ * Rows are queried in order, so a row `id` < `r` was queried already; when its list holds `r`, the pair was
+ * offered to both rows then, and offering it again changes nothing (r's heap floor only rose since). A scan of k
+ * ids instead of a 768-d product: most close pairs are found from both ends.
+ */
+function offeredFrom(g: NeighborGraph, id: number, r: number): boolean {
+  if (id >= r) return false;
+  const base = id * g.k;
+  const n = g.counts[id]!;
+  for (let t = 0; t < n; t++) if (g.ids[base + t] === r) return true;
+  return false;
+}
+
 /** The Hamming distance of sign codes beyond which a pair is clearly below the cosine floor (not rescored). */
 export function hammingLimit(dim: number, floor: number, binary: boolean): number {
   if (!binary || !Number.isFinite(floor)) return Infinity;
@@ -124,6 +143,8 @@ export interface SearchOfferOptions {
  * incremental update both run this.
  */
 export function searchAndOffer(m: VectorMatrix, g: NeighborGraph, index: Index, encode: (start: number, end: number) => Float32Array, o: SearchOfferOptions): void {
+  // The query row decoded once: each rescoring is then one table lookup per coordinate, not two.
+  const query = new Float32Array(m.dim);
   for (let start = 0; start < m.rows; start += CHUNK) {
     o.signal?.throwIfAborted();
     const end = Math.min(m.rows, start + CHUNK);
@@ -134,10 +155,11 @@ export function searchAndOffer(m: VectorMatrix, g: NeighborGraph, index: Index, 
     for (let r = start; r < end; r++) {
       const q = r - start;
       const found = batch ? Number(batch.counts[q]) : res.keys.length;
+      rowInto(m, r, query);
       for (let t = 0; t < found; t++) {
         const id = Number(res.keys[q * stride + t]!);
-        if (id === r || res.distances[q * stride + t]! > o.maxHamming) continue;
-        const s = dotRows(m, r, id);
+        if (id === r || res.distances[q * stride + t]! > o.maxHamming || offeredFrom(g, id, r)) continue;
+        const s = dotQuery(m, query, id);
         if (s < o.floor) continue;
         if (offerOnce(g, r, id, s)) o.onChanged?.(r);
         if (offerOnce(g, id, r, s)) o.onChanged?.(id);

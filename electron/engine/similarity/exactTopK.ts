@@ -55,10 +55,10 @@ function offerPair(g: NeighborGraph, i: number, j: number, s: number, floor: num
   offerNeighbor(g, j, i, s);
 }
 
-/** Heap order → best first, for every row. */
-export function sortNeighbors(g: NeighborGraph): void {
+/** Heap order → best first, for every row (or only `rows`: an update of a few lists in a million skips the rest). */
+export function sortNeighbors(g: NeighborGraph, rows?: Iterable<number>): void {
   const pairs: { id: number; sim: number }[] = [];
-  for (let i = 0; i < g.rows; i++) {
+  for (const i of rows ?? allRows(g.rows)) {
     const base = i * g.k;
     const n = g.counts[i]!;
     pairs.length = 0;
@@ -69,6 +69,10 @@ export function sortNeighbors(g: NeighborGraph): void {
       g.sims[base + t] = pairs[t]!.sim;
     }
   }
+}
+
+function* allRows(n: number): Generator<number> {
+  for (let i = 0; i < n; i++) yield i;
 }
 
 export interface TopKOptions {

@@ -11,9 +11,9 @@ import { sortNeighbors } from './exactTopK.js';
 import type { NeighborGraph } from './neighborGraph.js';
 
 
-/** Best-first lists → the min-heaps offerNeighbor keeps (an ascending list is a valid min-heap). */
-export function toHeaps(g: NeighborGraph): void {
-  for (let r = 0; r < g.rows; r++) {
+/** Best-first lists → the min-heaps offerNeighbor keeps (an ascending list is a valid min-heap); all rows or `rows`. */
+export function toHeaps(g: NeighborGraph, rows?: Iterable<number>): void {
+  for (const r of rows ?? Array.from({ length: g.rows }, (_, i) => i)) {
     const base = r * g.k;
     g.ids.subarray(base, base + g.counts[r]!).reverse();
     g.sims.subarray(base, base + g.counts[r]!).reverse();

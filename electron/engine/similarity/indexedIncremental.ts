@@ -3,13 +3,15 @@
 // and offered to both rows' lists, the way approxTopK counts a pair from either end. The cost grows with the new
 // rows only: no pass over the library and no load of its vectors (at 1M: 1.5 GB read and a million queries
 // against an index of the new rows, incrementalTopK.ts's way, which stays the path when there is no saved index).
+import { BatchMatches, type Matches } from 'usearch';
 import type { Catalog } from '../catalog/index.js';
-import { offerOnce } from './approxTopK.js';
+import { hammingLimit, offerOnce } from './approxTopK.js';
 import type { LibraryEmbeddings } from './embeddingMatrix.js';
 import { sortNeighbors } from './exactTopK.js';
 import { HALF } from './half.js';
 import { toHeaps } from './incrementalTopK.js';
 import type { NeighborGraph } from './neighborGraph.js';
+import { timed, type NeighborPhases } from './neighborPhases.js';
 import { encodeQuery, openIndexToExtend, saveExtendedIndex } from './vectorIndexFile.js';
 
 /**
@@ -28,6 +30,18 @@ function dotHalves(a: Uint16Array, b: Uint16Array): number {
   return s;
 }
 
+/** The half rows of the candidates worth rescoring (live, not clearly below the floor) into `halves`, in one read; their rows. */
+function readCandidates(catalog: Catalog, res: Matches | BatchMatches, ids: Uint32Array, halves: Map<number, Uint16Array>, rowOfId: Int32Array, maxHamming: number, dim: number): number[] {
+  const wanted: number[] = [];
+  for (let i = 0; i < res.keys.length; i++) {
+    const id = ids[Number(res.keys[i]!)];
+    const live = id !== undefined && id < rowOfId.length && rowOfId[id]! >= 0;
+    if (live && res.distances[i]! <= maxHamming && !halves.has(id)) wanted.push(id);
+  }
+  for (const [id, row] of catalog.embeddings.halves.rows(wanted, dim)) halves.set(id, row);
+  return wanted.map((id) => rowOfId[id]!);
+}
+
 export interface IndexedAddOptions {
   floor: number;
   /** Row of each embedding id (-1: not live). */
@@ -35,6 +49,8 @@ export interface IndexedAddOptions {
   /** Leave the saved index as it was (a read-only run). */
   readOnly?: boolean;
   signal?: AbortSignal | undefined;
+  /** Told the time spent reading and writing the saved index. */
+  phases?: NeighborPhases;
 }
 
 /**
@@ -42,14 +58,13 @@ export interface IndexedAddOptions {
  * whose list changed, `g` sorted again. Null when the catalog has no saved index (nothing is changed then).
  */
 export function addRowsThroughIndex(catalog: Catalog, lib: LibraryEmbeddings, g: NeighborGraph, fresh: readonly number[], opts: IndexedAddOptions): Set<number> | null {
-  const saved = fresh.length > 0 ? openIndexToExtend(catalog, lib.modelKey, BEAM) : null;
+  const phases = opts.phases ?? {};
+  const saved = fresh.length > 0 ? timed(phases, 'indexReadMs', () => openIndexToExtend(catalog, lib.modelKey, BEAM)) : null;
   if (!saved) return null;
   const dim = saved.meta.dim;
-  const halves = new Map<number, Uint16Array | null>();
-  const half = (row: number): Uint16Array | null => {
-    if (!halves.has(row)) halves.set(row, catalog.embeddings.halves.row(lib.embeddingIds[row]!, dim));
-    return halves.get(row)!;
-  };
+  // Half rows by embedding id, read in batches (one statement each): the new rows', then their candidates'.
+  const halves = catalog.embeddings.halves.rows(fresh.map((r) => lib.embeddingIds[r]!), dim);
+  const half = (row: number): Uint16Array | null => halves.get(lib.embeddingIds[row]!) ?? null;
   const rows = fresh.filter((r) => half(r) !== null);
   const encoded = new Float32Array(rows.length * dim);
   const keys = new BigUint64Array(rows.length);
@@ -65,11 +80,23 @@ export function addRowsThroughIndex(catalog: Catalog, lib: LibraryEmbeddings, g:
   saved.ids = ids;
   opts.signal?.throwIfAborted();
   const changed = new Set<number>(fresh);
-  toHeaps(g);
   const want = Math.min(ids.length, CANDIDATES_PER_K * g.k);
+  // One batch call: usearch spreads the queries over all cores.
+  const res = rows.length > 0 ? saved.index.search(encoded, want, 0) : null;
+  const found = res instanceof BatchMatches ? res : null;
+  const stride = found ? found.k : want;
+  // Candidates clearly below the floor are not read from the catalog.
+  const maxHamming = hammingLimit(dim, opts.floor, saved.meta.binary);
+  // Only the lists a pair can reach become heaps and are sorted again: two passes over a million lists cost more
+  // than the search.
+  const touched = new Set<number>(rows);
+  if (res) for (const row of readCandidates(catalog, res, ids, halves, opts.rowOfId, maxHamming, dim)) touched.add(row);
+  toHeaps(g, touched);
   rows.forEach((r, i) => {
-    const res = saved.index.search(encoded.subarray(i * dim, (i + 1) * dim), want, 0);
-    for (const key of res.keys) {
+    const count = found ? Number(found.counts[i]) : res!.keys.length;
+    for (let t = 0; t < count; t++) {
+      if (res!.distances[i * stride + t]! > maxHamming) continue;
+      const key = res!.keys[i * stride + t]!;
       const id = ids[Number(key)];
       const other = id === undefined || id >= opts.rowOfId.length ? -1 : opts.rowOfId[id]!;
       const b = other < 0 || other === r ? null : half(other);
@@ -80,7 +107,7 @@ export function addRowsThroughIndex(catalog: Catalog, lib: LibraryEmbeddings, g:
       if (offerOnce(g, other, r, s)) changed.add(other);
     }
   });
-  sortNeighbors(g);
-  if (!opts.readOnly) saveExtendedIndex(catalog, saved);
+  sortNeighbors(g, touched);
+  if (!opts.readOnly) timed(phases, 'indexWriteMs', () => saveExtendedIndex(catalog, saved));
   return changed;
 }

@@ -12,7 +12,10 @@ import { addRowsToGraph } from './incrementalTopK.js';
 import { emptyGraph, type NeighborGraph } from './neighborGraph.js';
 import { STORED_SCORE_FLOOR, thresholdToCosine } from './threshold.js';
 import { addRowsThroughIndex } from './indexedIncremental.js';
+import { timed, type NeighborPhases } from './neighborPhases.js';
 import { keepSearchIndex, type BuiltIndex } from './vectorIndexFile.js';
+
+export type { NeighborPhases } from './neighborPhases.js';
 
 const fingerprintKey = (modelKey: string): string => `duplicates.neighbors:${modelKey}`;
 
@@ -39,6 +42,11 @@ export interface NeighborLoad {
   ms: number;
   /** Rows searched (all of them for a full search, the new ones for an incremental update, 0 when stored). */
   searched: number;
+  /**
+   * Where `ms` went, for the benches: reading stored lists, reading the vectors, searching, writing lists and the
+   * index (the steps that ran).
+   */
+  phases: NeighborPhases;
 }
 
 interface StoredLists {
@@ -47,6 +55,8 @@ interface StoredLists {
   fresh: number[];
   /** Rows whose stored list named photos no longer searched (those entries were dropped). */
   pruned: number[];
+  /** Row of each embedding id (-1: not live). */
+  rowOfId: Int32Array;
 }
 
 /** Row of each embedding id, as a typed array (ids are dense integers; a Map of a million would cost ~80 MB). */
@@ -82,7 +92,7 @@ function loadStored(catalog: Catalog, lib: LibraryEmbeddings, k: number): Stored
   }
   const fresh: number[] = [];
   for (let r = 0; r < lib.rows; r++) if (!filled[r]) fresh.push(r);
-  return { graph: g, fresh, pruned };
+  return { graph: g, fresh, pruned, rowOfId };
 }
 
 /** Writes the lists of `rows` (all rows when null, replacing every stored list of the model). */
@@ -106,27 +116,29 @@ export function loadOrFindNeighbors(
   opts: { k?: number; signal?: AbortSignal; readOnly?: boolean; floor?: number } = {},
 ): NeighborLoad {
   const start = performance.now();
+  const phases: NeighborPhases = {};
   const k = opts.k ?? DEFAULT_NEIGHBORS;
   const print = fingerprint(lib, k, opts.floor);
   const previous = catalog.settings.get(fingerprintKey(lib.modelKey));
+  const ms = () => performance.now() - start;
   // Lists searched with another k or floor describe other neighbourhoods: never patched, searched again.
   if (previous?.endsWith(`:${searchParams(k, opts.floor)}`)) {
-    const stored = loadStored(catalog, lib, k);
-    const ms = () => performance.now() - start;
-    if (previous === print && stored.fresh.length === 0 && stored.pruned.length === 0) return { graph: stored.graph, source: 'stored', ms: ms(), searched: 0 };
+    const stored = timed(phases, 'storedMs', () => loadStored(catalog, lib, k));
+    if (previous === print && stored.fresh.length === 0 && stored.pruned.length === 0) return { graph: stored.graph, source: 'stored', ms: ms(), searched: 0, phases };
     if (stored.fresh.length <= lib.rows * INCREMENTAL_MAX_SHARE) {
       const floor = opts.floor ?? thresholdToCosine(STORED_SCORE_FLOOR);
       // Through the saved index when there is one (cost grows with the new rows only), else against the library.
-      const changed = addRowsThroughIndex(catalog, lib, stored.graph, stored.fresh, { floor, rowOfId: rowsOfIds(lib), readOnly: opts.readOnly, signal: opts.signal })
-        ?? addRowsToGraph(lib.matrix, stored.graph, stored.fresh, { floor, signal: opts.signal });
+      const changed = timed(phases, 'searchMs', () => addRowsThroughIndex(catalog, lib, stored.graph, stored.fresh, { floor, rowOfId: stored.rowOfId, readOnly: opts.readOnly, signal: opts.signal, phases }))
+        ?? addRowsToGraph(timed(phases, 'vectorsMs', () => lib.matrix), stored.graph, stored.fresh, { floor, signal: opts.signal });
       for (const row of stored.pruned) changed.add(row);
-      if (!opts.readOnly) store(catalog, lib, stored.graph, print, changed);
-      return { graph: stored.graph, source: 'incremental', ms: ms(), searched: stored.fresh.length };
+      if (!opts.readOnly) timed(phases, 'writeMs', () => store(catalog, lib, stored.graph, print, changed));
+      return { graph: stored.graph, source: 'incremental', ms: ms(), searched: stored.fresh.length, phases };
     }
   }
   let built: BuiltIndex | null = null;
   const keepIndex = (b: BuiltIndex) => void (built = b);
-  const { graph, method } = findNeighbors(lib.matrix, { k, signal: opts.signal, keepIndex, ...(opts.floor === undefined ? {} : { floor: opts.floor }) });
-  if (!opts.readOnly) store(catalog, lib, graph, print, null), keepSearchIndex(catalog, lib, built);
-  return { graph, source: method, ms: performance.now() - start, searched: lib.rows };
+  const matrix = timed(phases, 'vectorsMs', () => lib.matrix);
+  const { graph, method } = timed(phases, 'searchMs', () => findNeighbors(matrix, { k, signal: opts.signal, keepIndex, ...(opts.floor === undefined ? {} : { floor: opts.floor }) }));
+  if (!opts.readOnly) timed(phases, 'writeMs', () => (store(catalog, lib, graph, print, null), keepSearchIndex(catalog, lib, built)));
+  return { graph, source: method, ms: ms(), searched: lib.rows, phases };
 }
