@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import sharp from 'sharp';
 import { repoRoot } from './photos.js';
 
 export const CAMERA_SET_DIR = path.join(repoRoot, '.cache', 'fullsize');
@@ -23,5 +24,18 @@ export async function cameraPhotos(): Promise<{ source: string; files: string[] 
     if (made.status !== 0) console.log('could not make the camera-size set here; its rows are skipped');
     files = await jpegsIn(CAMERA_SET_DIR);
   }
+  if (files.length > 0 && !files.some((f) => f.includes('__12mp'))) files = await addCameraCopies(files);
   return { source: CAMERA_SET_DIR, files };
+}
+
+/** The camera-sized copies, 4032×3024 and 6000×4000 at JPEG quality 90, made with sharp where the script had no ImageMagick. */
+async function addCameraCopies(sources: string[]): Promise<string[]> {
+  console.log('no ImageMagick copies in the camera-size set: making the 12 MP and 24 MP copies with sharp…');
+  for (const src of sources) {
+    const base = src.replace(/\.jpe?g$/i, '');
+    for (const [tag, width, height] of [['12mp', 4032, 3024], ['24mp', 6000, 4000]] as const) {
+      await sharp(src).resize(width, height, { fit: 'cover', position: 'centre' }).jpeg({ quality: 90 }).toFile(`${base}__${tag}.jpg`);
+    }
+  }
+  return jpegsIn(CAMERA_SET_DIR);
 }

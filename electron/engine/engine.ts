@@ -2,16 +2,17 @@
 // Three stages kept apart (transformers.js' shape): decode+preprocess (Pillow-faithful), run (one long-lived
 // onnxruntime session), postprocess (pooling). Pure Node: never imports electron.
 import os from 'node:os';
-import * as ort from 'onnxruntime-node';
 import { LookalikeError } from './errors.js';
 import { loadModelFolder, type ModelFolder } from './model/modelFolder.js';
 import { openSession, type GraphOptimization, type OpenedSession } from './model/session.js';
+import { SessionRunner } from './model/sessionRunner.js';
 import { readModelProvenance } from './models/provenance.js';
 import { orderedMap } from './pipeline/orderedMap.js';
-import { planOutput, splitBatch, type OutputPlan } from './pipeline/pooling.js';
+import { planOutput, type OutputPlan } from './pipeline/pooling.js';
 import { ProgressMeter } from './pipeline/progress.js';
-import { pixelHash, preprocessImage, type DecodedImage } from './preprocess/index.js';
-import { pixelThumb } from './similarity/pixelThumb.js';
+import { prepareImage, type DecodedInfo, type PreparedPixels } from './preprocess/prepareImage.js';
+import { PreprocessPool } from './preprocess/preprocessPool.js';
+import { coreSplit } from './preprocess/preprocessSplit.js';
 import type {
   DeviceChoice,
   EmbedItem,
@@ -32,8 +33,10 @@ export interface EngineConfig {
   modelDir: string;
   device?: DeviceChoice;
   dtype?: ModelDtype;
-  /** onnxruntime intra-op threads; default: all cores. */
+  /** onnxruntime intra-op threads; default: the split rule's share of the cores (preprocess/preprocessSplit.ts). */
   threads?: number;
+  /** Preprocessing worker threads; 0: preprocess on this thread. Default: the split rule's share of the cores. */
+  preprocessWorkers?: number;
   /** Images per session.run; default 4 (measured in `npm run bench`). */
   batchSize?: number;
   graphOptimization?: GraphOptimization;
@@ -47,7 +50,8 @@ export interface PreparedImage {
   path: string;
   /** [3, H, W] normalised pixel values. */
   tensor: Float32Array;
-  decoded: DecodedImage;
+  /** What the decoder found; the full-size pixels stay where they were decoded (a worker, preprocessPool.ts). */
+  decoded: DecodedInfo;
   pixelHash: string;
   /** 32×32 upright RGB, for telling a lossy EXIF-rotated copy from an edit (similarity/pixelThumb.ts). */
   pixelThumb: Uint8Array;
@@ -73,6 +77,8 @@ export interface Engine {
   readonly batchSize: number;
   /** How this engine's photos become pixel values; part of `provenance` and so of the model key. */
   readonly preprocessMode: PreprocessMode;
+  /** Preprocessing worker threads running (0: preprocessing runs on this thread). */
+  readonly preprocessWorkers: number;
   /** The same session with another preprocessing mode (exports and compare use 'exact'). */
   withPreprocess(mode: PreprocessMode): Engine;
   prepare(input: string | Buffer, label?: string): Promise<PreparedImage>;
@@ -92,7 +98,8 @@ function fixedInputSize(p: ProcessorConfig): { height: number; width: number } {
 }
 
 type InputSize = { height: number; width: number };
-type Preprocess = (input: string | Buffer) => Promise<{ tensor: Float32Array; decoded: DecodedImage }>;
+/** One photo's preprocessing; `extras`: also its pixel hash and thumbnail (prepare() for the scanner). */
+type Preprocess = (input: string | Buffer, extras: boolean, label?: string) => Promise<PreparedPixels>;
 
 export async function createEngine(config: EngineConfig): Promise<Engine> {
   const model = await loadModelFolder(config.modelDir, config.dtype ?? 'fp32');
@@ -104,17 +111,22 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     dtype: model.dtype,
     processor: model.processor,
   });
+  const cores = os.availableParallelism();
+  const device = config.device ?? 'auto';
+  // The threads are set before the device is known: an explicit GPU choice gets the GPU's split, 'auto' the CPU's.
   const opened = await openSession(model.onnxPath, [1, 3, inputSize.height, inputSize.width], {
-    device: config.device ?? 'auto',
-    threads: config.threads ?? os.availableParallelism(),
+    device,
+    threads: config.threads ?? coreSplit(cores, device === 'auto' ? 'cpu' : device).ortThreads,
     // 'extended' measured ~5% faster than 'all' on ViT-B/16 here (npm run bench -- engine), and never slower.
     graphOptimization: config.graphOptimization ?? 'extended',
     log: config.log,
   });
   const shapes = outputShapes(opened);
   const runner = new SessionRunner(opened.session, inputSize);
+  const workers = config.preprocessWorkers ?? coreSplit(cores, opened.device).workers;
+  const pool = await PreprocessPool.start(workers, model.processor, config.log);
   const parts: EngineParts = {
-    model, exactProvenance, opened, shapes, runner, inputSize, maxPixels: config.maxPixels, batchSize: Math.max(1, config.batchSize ?? 4),
+    model, exactProvenance, opened, shapes, runner, pool, inputSize, maxPixels: config.maxPixels, batchSize: Math.max(1, config.batchSize ?? 4),
   };
   return engineWithMode(parts, config.preprocess ?? 'exact');
 }
@@ -126,20 +138,43 @@ interface EngineParts {
   opened: OpenedSession;
   shapes: OutputShapes;
   runner: SessionRunner;
+  /** Null: preprocessing runs in-process (no workers wanted, or they could not start). */
+  pool: PreprocessPool | null;
   inputSize: InputSize;
   maxPixels: number | undefined;
   batchSize: number;
 }
 
+/** In the pool while it has a worker left, else in-process: the same function, so the same bytes either way. */
+function preprocessorFor(parts: EngineParts, mode: PreprocessMode): Preprocess {
+  const { model, pool, maxPixels } = parts;
+  return (input, extras, label) => {
+    if (pool?.alive) {
+      const name = label ?? (typeof input === 'string' ? input : '<buffer>');
+      return pool.run({ input, label: name, mode, maxPixels, extras });
+    }
+    return prepareImage({ input, mode, maxPixels, extras }, model.processor);
+  };
+}
+
+async function closeParts(parts: EngineParts): Promise<void> {
+  try {
+    await parts.runner.close();
+  } finally {
+    await parts.pool?.close();
+  }
+}
+
 function engineWithMode(parts: EngineParts, mode: PreprocessMode): Engine {
-  const { model, opened, shapes, runner, inputSize, maxPixels } = parts;
+  const { model, opened, shapes, runner, inputSize } = parts;
   // embed/export/compare need only the tensor; the scanner's prepare() also hashes the pixels.
-  const preprocess: Preprocess = (input) => preprocessImage(input, model.processor, { maxPixels, mode });
-  const core: EngineCore = { preprocess, runner, shapes, batchSize: parts.batchSize };
+  const preprocess = preprocessorFor(parts, mode);
+  const core: EngineCore = { preprocess, runner, shapes, batchSize: parts.batchSize, workers: parts.pool?.size ?? 0 };
   const view: Engine = {
     model,
     provenance: { ...parts.exactProvenance, preprocessMode: mode },
     preprocessMode: mode,
+    preprocessWorkers: parts.pool?.size ?? 0,
     withPreprocess: (other) => (other === mode ? view : engineWithMode(parts, other)),
     device: opened.device,
     deviceFallbacks: opened.fallbacks,
@@ -153,7 +188,7 @@ function engineWithMode(parts: EngineParts, mode: PreprocessMode): Engine {
     runBatch: (tensors, opts) => runBatch(core, tensors, opts),
     embedFiles: (paths, opts) => embedFiles(core, paths, opts),
     embedOne: (input, opts) => embedOne(core, input, opts),
-    close: () => runner.close(),
+    close: () => closeParts(parts),
   };
   return view;
 }
@@ -179,67 +214,20 @@ function outputShapes(opened: OpenedSession): OutputShapes {
   return { pooledPlan, tokenPlan, dim, tokens: hidden?.[1] ?? 1, tokenDim: hidden?.[2] ?? dim };
 }
 
-/** The one session, run one batch at a time: onnxruntime already uses every core for one run. */
-class SessionRunner {
-  private queue: Promise<unknown> = Promise.resolve();
-  private readonly inputName: string;
-  private readonly planeSize: number;
-
-  constructor(
-    private readonly session: ort.InferenceSession,
-    private readonly inputSize: InputSize,
-  ) {
-    const inputName = session.inputNames.includes('pixel_values') ? 'pixel_values' : session.inputNames[0];
-    if (inputName === undefined) throw modelError('the ONNX model has no input');
-    this.inputName = inputName;
-    this.planeSize = 3 * inputSize.height * inputSize.width;
-  }
-
-  run(tensors: readonly Float32Array[], plan: OutputPlan): Promise<{ vectors: Float32Array[]; shape: number[] }> {
-    const { planeSize, inputSize } = this;
-    const batch = new Float32Array(planeSize * tensors.length);
-    tensors.forEach((t, i) => {
-      if (t.length !== planeSize) throw new Error(`tensor ${i} has ${t.length} values, expected ${planeSize}`);
-      batch.set(t, i * planeSize);
-    });
-    const result = this.queue.then(async () => {
-      const input = new ort.Tensor('float32', batch, [tensors.length, 3, inputSize.height, inputSize.width]);
-      const out = await this.session.run({ [this.inputName]: input }, [plan.outputName]);
-      const t = out[plan.outputName]!;
-      try {
-        return splitBatch(t.data as Float32Array, t.dims, plan);
-      } finally {
-        t.dispose();
-      }
-    });
-    this.queue = result.catch(() => undefined);
-    return result;
-  }
-
-  async close(): Promise<void> {
-    await this.queue;
-    await this.session.release();
-  }
-}
-
 /** What the engine's methods share once the model is loaded. */
 interface EngineCore {
   preprocess: Preprocess;
+  /** Preprocessing workers (0: in-process). */
+  workers: number;
   runner: SessionRunner;
   shapes: OutputShapes;
   batchSize: number;
 }
 
 async function prepare(preprocess: Preprocess, input: string | Buffer, label?: string): Promise<PreparedImage> {
-  const { tensor, decoded } = await preprocess(input);
-  return {
-    path: label ?? (typeof input === 'string' ? input : '<buffer>'),
-    tensor,
-    decoded,
-    pixelHash: await pixelHash(decoded.rgb),
-    // From the RGB already decoded: a box filter over it costs a few ms, a second decode would not.
-    pixelThumb: pixelThumb(decoded.rgb),
-  };
+  const path = label ?? (typeof input === 'string' ? input : '<buffer>');
+  const { tensor, decoded, pixelHash, pixelThumb } = await preprocess(input, true, path);
+  return { path, tensor, decoded, pixelHash: pixelHash!, pixelThumb: pixelThumb! };
 }
 
 async function runBatch(core: EngineCore, tensors: readonly Float32Array[], opts: { pooled?: boolean } = {}): Promise<Float32Array[]> {
@@ -250,7 +238,7 @@ async function runBatch(core: EngineCore, tensors: readonly Float32Array[], opts
 }
 
 async function embedOne(core: EngineCore, input: string | Buffer, opts: { pooled?: boolean } = {}): Promise<Float32Array> {
-  const { tensor } = await core.preprocess(input);
+  const { tensor } = await core.preprocess(input, false);
   const [v] = await runBatch(core, [tensor], opts);
   return v!;
 }
@@ -258,8 +246,9 @@ async function embedOne(core: EngineCore, input: string | Buffer, opts: { pooled
 async function* embedFiles(core: EngineCore, paths: readonly string[], opts: EmbedOptions = {}): AsyncGenerator<EmbedItem> {
   const pending = new PendingBatch(core, opts.pooled !== false, new ProgressMeter(paths.length), opts.onProgress);
   // Decode ahead while the session runs: prepare() is mostly async (sharp on libuv threads).
-  const prepared = orderedMap(paths, async (p) => ({ path: p, tensor: (await core.preprocess(p)).tensor }), {
-    concurrency: Math.max(2, core.batchSize * 2),
+  // With a pool, enough in flight to keep every worker busy while a batch waits.
+  const prepared = orderedMap(paths, async (p) => ({ path: p, tensor: (await core.preprocess(p, false)).tensor }), {
+    concurrency: Math.max(2, core.batchSize * 2, core.batchSize + 2 * core.workers),
     signal: opts.signal,
   });
   for await (const r of prepared) {

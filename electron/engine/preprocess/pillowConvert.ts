@@ -17,44 +17,67 @@ export interface DecodedSamples {
  * Pillow's cmyk2rgb: `255 - K - C * (255 - K) / 255` with its integer MULDIV255 rounding, no ICC profile.
  * The 16-bit rules: 16-bit grey without alpha opens as mode I and `convert('RGB')` clips at 255 (so most
  * of the range turns white); every other 16-bit mode (RGB;16B, RGBA;16B, LA;16B) keeps the high byte.
+ * 8-bit RGB is already Pillow's RGB: its samples are returned as they are, not copied (on a 12 MP photo the
+ * copy cost ~75 ms, more than the resample), so the caller must not change them afterwards.
  */
 export function toPillowRgb(samples: DecodedSamples): Uint8Array {
   const { data, width, height, channels, cmyk, clipGrey } = samples;
   const pixels = width * height;
-  const out = new Uint8Array(pixels * 3);
   if (cmyk) {
     if (channels !== 4 || !(data instanceof Uint8Array)) throw new Error('unsupported CMYK layout');
-    for (let i = 0, o = 0; i < pixels * 4; i += 4, o += 3) {
-      const nk = 255 - data[i + 3]!;
-      out[o] = nk - muldiv255(data[i]!, nk);
-      out[o + 1] = nk - muldiv255(data[i + 1]!, nk);
-      out[o + 2] = nk - muldiv255(data[i + 2]!, nk);
-    }
-    return out;
+    return cmykToRgb(data, pixels);
   }
-  const sample = sampleReader(data, clipGrey ?? channels === 1);
-  if (channels <= 2) {
-    for (let p = 0, o = 0; p < pixels; p++, o += 3) {
-      const v = sample(p * channels);
-      out[o] = v;
-      out[o + 1] = v;
-      out[o + 2] = v;
-    }
-    return out;
+  if (data instanceof Uint8Array) {
+    if (channels === 3) return data.length === pixels * 3 ? data : data.subarray(0, pixels * 3);
+    return channels <= 2 ? greyToRgb(data, pixels, channels) : dropAlpha(data, pixels, channels);
   }
-  for (let p = 0, i = 0, o = 0; p < pixels; p++, i += channels, o += 3) {
-    out[o] = sample(i);
-    out[o + 1] = sample(i + 1);
-    out[o + 2] = sample(i + 2);
+  return wideToRgb(data, pixels, channels, clipGrey ?? channels === 1);
+}
+
+function cmykToRgb(data: Uint8Array, pixels: number): Uint8Array {
+  const out = new Uint8Array(pixels * 3);
+  for (let i = 0, o = 0; i < pixels * 4; i += 4, o += 3) {
+    const nk = 255 - data[i + 3]!;
+    out[o] = nk - muldiv255(data[i]!, nk);
+    out[o + 1] = nk - muldiv255(data[i + 1]!, nk);
+    out[o + 2] = nk - muldiv255(data[i + 2]!, nk);
   }
   return out;
 }
 
-function sampleReader(data: Uint8Array | Uint16Array | Int16Array, clip: boolean): (index: number) => number {
-  if (data instanceof Uint8Array) return (i) => data[i]!;
-  // Pillow opens a 16-bit grey PNG/TIFF without alpha as I / I;16 / I;16S, whose RGB conversion clips.
-  if (clip) return (i) => Math.max(0, Math.min(data[i]!, 255));
-  return (i) => data[i]! >> 8;
+function greyToRgb(data: Uint8Array, pixels: number, channels: number): Uint8Array {
+  const out = new Uint8Array(pixels * 3);
+  for (let i = 0, o = 0; o < pixels * 3; i += channels, o += 3) {
+    const v = data[i]!;
+    out[o] = v;
+    out[o + 1] = v;
+    out[o + 2] = v;
+  }
+  return out;
+}
+
+function dropAlpha(data: Uint8Array, pixels: number, channels: number): Uint8Array {
+  const out = new Uint8Array(pixels * 3);
+  for (let i = 0, o = 0; o < pixels * 3; i += channels, o += 3) {
+    out[o] = data[i]!;
+    out[o + 1] = data[i + 1]!;
+    out[o + 2] = data[i + 2]!;
+  }
+  return out;
+}
+
+/** 16-bit samples: the high byte, or (Pillow's mode I grey) the value clipped to 0..255. */
+function wideToRgb(data: Uint16Array | Int16Array, pixels: number, channels: number, clip: boolean): Uint8Array {
+  const out = new Uint8Array(pixels * 3);
+  const sample = (i: number): number => (clip ? Math.max(0, Math.min(data[i]!, 255)) : data[i]! >> 8);
+  const grey = channels <= 2;
+  for (let p = 0, i = 0, o = 0; p < pixels; p++, i += channels, o += 3) {
+    const r = sample(i);
+    out[o] = r;
+    out[o + 1] = grey ? r : sample(i + 1);
+    out[o + 2] = grey ? r : sample(i + 2);
+  }
+  return out;
 }
 
 /** Pillow's MULDIV255: a*b/255 rounded, in integers. */

@@ -4,6 +4,7 @@ import type { PreprocessMode } from '../../shared/values.js';
 import type { ProcessorConfig, RgbImage } from '../types.js';
 import { decodeImage, DEFAULT_MAX_PIXELS, readImageFile, type DecodedImage, type DecodeOptions } from './decode.js';
 import { pillowResize } from './pillowResize.js';
+import { decodeRawImage, detectRaw } from './rawPreview.js';
 import { decodeShrunk, type ShrinkTuning } from './shrinkOnLoad.js';
 import { pixelValueTable, planTensor, writePixelValues } from './toTensor.js';
 
@@ -57,6 +58,9 @@ export function pixelValuesFromRgb(
 export async function decodeForMode(input: string | Buffer, cfg: ProcessorConfig, options: PreprocessOptions = {}): Promise<DecodedImage> {
   if (options.mode !== 'fast') return decodeImage(input, options);
   const bytes = typeof input === 'string' ? await readImageFile(input) : input;
+  // A RAW's embedded preview is a JPEG like any other: it gets the same shrink-on-load.
+  const raw = detectRaw(bytes);
+  if (raw) return decodeRawImage(bytes, raw, { maxPixels: options.maxPixels }, (jpeg) => decodeForMode(jpeg, cfg, options));
   const resizeTarget = (width: number, height: number): { width: number; height: number } => {
     const plan = planTensor(width, height, cfg);
     return { width: plan.resizeWidth, height: plan.resizeHeight };
