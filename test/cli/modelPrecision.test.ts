@@ -49,7 +49,7 @@ describe('lookalike and the saved model precision', () => {
     }
     const use = await runCli(['models', 'use', 'tiny-q8', '--dtype', 'q8'], env);
     expect(use.code, use.stderr).toBe(0);
-    expect(use.stdout).toMatch(/using test-org\/tiny-vit-q8 \(q8, 8-bit, about 2x faster on CPU\): About 2× faster on CPU .*within 0\.1% of full precision/);
+    expect(use.stdout).toMatch(/using test-org\/tiny-vit-q8 \(q8, 8-bit, 1\.5–2\.3x faster on CPU\): 1\.5–2\.3× faster on CPU .*within 0\.2% of full precision/);
     expect(use.stdout).toMatch(/embeds your photos once more at the next scan/);
 
     expect(await scan()).toMatchObject({ embedded: 2, model: { id: PRECISION_MODEL_ID, dtype: 'q8', device: 'cpu' } });

@@ -81,7 +81,7 @@ describe('Settings: model precision', () => {
     expect(fp16.disabled).toBe(true);
     expect(document.getElementById(fp16.getAttribute('aria-describedby')!)?.textContent).toMatch(/Not available: the model registry pins no checksum/);
 
-    buttonNamed(block, /^Download q8 \(8-bit, about 2x faster on CPU\), 83\.4 MB, and use it$/).click();
+    buttonNamed(block, /^Download q8 \(8-bit, 1\.5–2\.3x faster on CPU\), 83\.4 MB, and use it$/).click();
     await vi.waitFor(() => expect(fake.requests('downloadModel')).toEqual([{ id: ID, dtype: 'q8', use: true }]));
     expect(settings.downloadingId).toBe(`${ID} (q8)`);
     // The job's end, as AppState forwards it: the download panel closes and Settings refreshes.
@@ -89,7 +89,7 @@ describe('Settings: model precision', () => {
     settings.download.onDone({ jobId: 'job-1', kind: 'downloadModel', ok: true, result: (await fake.client.listModels())[0]! });
     await settings.refresh();
     flushSync();
-    expect(root.textContent).toMatch(/Engine: ready on cpu\s+· q8 \(8-bit, about 2x faster on CPU\)/);
+    expect(root.textContent).toMatch(/Engine: ready on cpu\s+· q8 \(8-bit, 1\.5–2\.3x faster on CPU\)/);
     const q8Row = Array.from(block.querySelectorAll('li')).find((li) => li.textContent?.includes('q8 ('))!;
     expect(q8Row.textContent).toContain('In use');
 
