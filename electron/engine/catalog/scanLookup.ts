@@ -3,11 +3,11 @@
 // took 1.9 s of CPU here, the same lookups 256 to a call 0.5 s).
 //   lookupMany: FileStore.lookup for a batch of paths in one statement (json_each), same answer per path.
 //   liveIdsUnder: ids of the rows under a root that are not missing, as plain numbers (for marking missing).
-// Keep lookupMany's columns in step with FileStore.lookup (files.ts), which answers the same question per path.
+// lookupMany selects FileStore.lookup's columns (files.ts LOOKUP_COLUMNS), so the two answers cannot drift.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { pathRange, type FileLookup, type FileStatus, type FileStore } from './files.js';
+import { LOOKUP_COLUMNS, pathRange, type FileLookup, type FileStatus, type FileStore } from './files.js';
 
-/** A row of lookupMany, as an array (no keyed object per row): index in the batch, then FileLookup's fields. */
+/** A row of lookupMany, as an array (no keyed object per row): index in the batch, then LOOKUP_COLUMNS. */
 type LookupRow = [
   index: number, id: number, size: number, mtimeMs: number, status: FileStatus, contentHash: string | null,
   error: string | null, format: string | null, hasThumb: number, hasEmbedding: number,
@@ -19,11 +19,7 @@ export class ScanLookup {
 
   constructor(db: DatabaseSync, private readonly files: FileStore) {
     this.manyStmt = db.prepare(`
-      SELECT j.key, f.id, f.size, f.mtime_ms, f.status, f.content_hash, f.error, f.format,
-             EXISTS (SELECT 1 FROM file_thumbs t WHERE t.file_id = f.id) AS has_thumb,
-             EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = f.content_hash AND e.model_key = :model)
-               AS has_embedding
-      FROM json_each(:paths) j JOIN files f ON f.path = j.value`);
+      SELECT j.key, ${LOOKUP_COLUMNS} FROM json_each(:paths) j JOIN files f ON f.path = j.value`);
     this.manyStmt.setReturnArrays(true);
     this.liveIdsStmt = db.prepare(`SELECT id FROM files WHERE path >= ? AND path < ? AND status != 'missing'`);
     this.liveIdsStmt.setReturnArrays(true);
