@@ -2,8 +2,7 @@
 // them, and the reports made from it, one per threshold asked (the Review's slider moves back and forth, and a
 // page must not cost a regroup). Files that leave (resolve) or come back (undo) are marked in the grouper, so the
 // next report regroups the same state instead of rebuilding a million files' units.
-import { tiers as tierOrder } from '../../shared/values.js';
-import type { DuplicateGroup, Grouper } from '../similarity/grouping.js';
+import { groupTier, type DuplicateGroup, type Grouper } from '../similarity/grouping.js';
 import { findRawJpegPairs, type PairLink } from '../similarity/rawJpegPairs.js';
 import type { DuplicateReport } from '../similarity/report.js';
 import type { ScoreScale } from '../similarity/threshold.js';
@@ -33,8 +32,7 @@ function withoutFiles(kept: Kept, gone: ReadonlySet<string>): Kept | null {
     if (gone.has(g.members[0]!.file.path)) return null;
     const members = g.members.filter((m) => !gone.has(m.file.path));
     if (members.length < 2) continue;
-    const tier = members.reduce((t, m) => (tierOrder.indexOf(m.tier) > tierOrder.indexOf(t) ? m.tier : t), members[0]!.tier);
-    const changed = { tier, members };
+    const changed = { tier: groupTier(members), members };
     // Its keeper and reasons again, for this group alone.
     groups.push(changed), report.push(kept.build([changed]).groups[0]!);
   }

@@ -28,7 +28,9 @@ import { cosineToScore, LINEAR_SCALE, tierCutoffs, type ScoreScale } from './thr
 /** The tiers, strongest first, and why a member has its tier (the two same-pixels grounds told apart): shared/values.ts. */
 export type { MatchReason, Tier } from '../../shared/values.js';
 /** Lower is stronger: the order of the tier list. */
-const tierRank = (t: Tier): number => tiers.indexOf(t);
+/** A group's tier: its weakest member's (tiers run strongest first). */
+export const groupTier = (members: readonly { tier: Tier }[]): Tier =>
+  members.reduce<Tier>((t, m) => (tiers.indexOf(m.tier) > tiers.indexOf(t) ? m.tier : t), 'exact');
 
 export interface GroupMember<F> {
   file: F;
@@ -320,7 +322,6 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
     const repFile = this.files[this.firstPresent(units[0]!)]!;
     const fingerprints = this.unitFingerprints();
     const members: GroupMember<F>[] = [];
-    let tier: Tier = 'exact';
     units.forEach((u, i) => {
       const hamming = fingerprints.hamming(units[0]!, u);
       for (const f of this.unitFiles[u]!) {
@@ -328,11 +329,10 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
         const file = this.files[f]!;
         const memberTier: Tier = file.contentHash === repFile.contentHash ? 'exact' : i === 0 ? 'same-pixels' : identical[i] ? 'near-identical' : passTier;
         const cosine = i === 0 ? 1 : sims[i]!;
-        if (tierRank(memberTier) > tierRank(tier)) tier = memberTier;
         members.push({ file, tier: memberTier, match: matchReason(file, repFile, memberTier), cosine, score: i === 0 ? 100 : cosineToScore(cosine, this.scale), hamming });
       }
     });
-    return { tier, members };
+    return { tier: groupTier(members), members };
   }
 }
 
