@@ -5,8 +5,12 @@ import type { ModelDtype, ModelProvenance } from '../types.js';
 import { blobToFloat32, float32ToBlob } from './blobs.js';
 import { HalfVectorStore } from './halfVectors.js';
 
-/** Ends the key of vectors made with the fast preprocessing mode (the models table has no column for it). */
-const FAST_KEY_SUFFIX = ':fast';
+/**
+ * Ends the key of vectors made with the fast preprocessing mode (the models table has no column for it), with the
+ * fast rule's version: 2 since the intermediate went from 4× to 2.5× the model's side (shrinkOnLoad.ts), so fast
+ * vectors of the two rules never mix and a library scanned fast is embedded again once, not compared across rules.
+ */
+const FAST_KEY_SUFFIX = ':fast2';
 
 /**
  * Every field that changes the numbers is in the key: the weights (file sha256; the Hub revision is kept for

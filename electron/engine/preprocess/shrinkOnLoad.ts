@@ -4,9 +4,9 @@
 // colour conversion, and the resample reads a tenth of the pixels. The vectors differ a little from exact ones
 // (measured in README's "Preprocessing modes"), so a fast vector is keyed apart from exact ones.
 //
-// sharp has no plain "load at 1/N": it shrinks on load as part of a resize, picking the largest N that still
-// leaves a reduce of more than 1 (pipeline.cc), then reduces to the size asked with a libvips kernel. So the
-// intermediate is exactly the size asked, from a DCT scale of 2 to 8.
+// sharp has no plain "load at 1/N": it shrinks on load as part of a resize, picking N from the overall shrink
+// (pipeline.cc; sharpDctScale below), then reduces to the size asked with a libvips kernel. So the intermediate
+// is exactly the size asked, from a DCT scale of 2 to 8, and the size asked is what chooses the scale.
 import sharp from 'sharp';
 import { LookalikeError } from '../errors.js';
 import { probeImage, type DecodedImage, type ProbedImage } from './decode.js';
@@ -16,18 +16,25 @@ import { vipsMessage } from './sharpDecode.js';
 import { sniffFormat, SNIFF_BYTES } from './sniffFormat.js';
 
 /**
- * The intermediate's side over the model's resize side. Measured on 12–24 MP photos with the generated ViTs
- * (bench/fastFidelity.ts): at 4× the pooled cosine to exact is ≥ 0.9995; at 2× it drops to ~0.998.
+ * The intermediate's side over the model's resize side. It decides the DCT scale (sharpDctScale): at 2.5 a
+ * 12 MP (3024 px short side) or 24 MP photo decodes at 1/4, to a libjpeg output still ≥ 3.1× the model's side
+ * (1/4 needs a shrink ≥ 5); at 3 or 4 both stay at 1/2 (3 moves only the 24 MP ones). Measured by
+ * bench/fastFidelity.ts on 21 camera-size JPEGs + the 2 fixtures (factor 4 → 2.5): fast preprocessing
+ * 69 → 52 CPU-ms per 12 MP photo, 97 → 73 per 24 MP (most of what is left is libjpeg's entropy decoding, which
+ * no DCT scale skips); mean |Δpx| vs exact 0.15 → 0.24, max 9 → 10; the generated base ViT's pooled cosine to
+ * exact ≥ 0.999991 (tiny ≥ 0.999995). At 2 the cosines still hold (≥ 0.999985) but |Δpx| grows (0.31, max 13)
+ * for no CPU saved on camera photos.
  */
-export const FAST_INTERMEDIATE_FACTOR = 4;
-/** Below this overall shrink, libjpeg would not scale at all (sharp leaves it a reduce > 1): decode exactly. */
-const MIN_SHRINK = 3;
+export const FAST_INTERMEDIATE_FACTOR = 2.5;
 
 /** The upright size the model resizes a (display-size) photo to. */
 export type ResizeTarget = (width: number, height: number) => { width: number; height: number };
 
-/** A DecodedImage whose rgb is the shrunk intermediate; width/height stay the photo's own upright size. */
-export type ShrunkImage = DecodedImage & { shrunk: true };
+/**
+ * A DecodedImage whose rgb is the shrunk intermediate; width/height stay the photo's own upright size.
+ * `dctScale`: the 1/N libjpeg decoded at (2, 4 or 8), before the reduce to the intermediate.
+ */
+export type ShrunkImage = DecodedImage & { shrunk: true; dctScale: number };
 
 /** No shrunk image: the exact decode follows, with the header already probed when it was. */
 export interface NotShrunk {
@@ -39,6 +46,16 @@ export interface NotShrunk {
 export interface ShrinkTuning {
   factor?: number;
   kernel?: 'linear' | 'cubic' | 'mitchell' | 'lanczos3';
+}
+
+/**
+ * The DCT scale sharp picks for an overall shrink (pipeline.cc, fastShrinkOnLoad): the largest of 8, 4, 2 not
+ * above it, halved when the shrink's integer part equals it ("known libjpeg rounding errors"). So 1/4 needs a
+ * shrink of 5 or more, not 4, and a shrink under 3 gets no DCT scale at all.
+ */
+export function sharpDctScale(shrink: number): number {
+  const scale = [8, 4, 2].find((n) => shrink >= n) ?? 1;
+  return scale > 1 && Math.trunc(shrink) === scale ? scale / 2 : scale;
 }
 
 /**
@@ -59,11 +76,14 @@ export async function decodeShrunk(
   const width = turned ? meta.height! : meta.width!;
   const height = turned ? meta.width! : meta.height!;
   const want = target(width, height);
-  const shrink = Math.min(width / want.width, height / want.height) / (tuning.factor ?? FAST_INTERMEDIATE_FACTOR);
-  if (!(shrink >= MIN_SHRINK)) return exact;
+  const factor = tuning.factor ?? FAST_INTERMEDIATE_FACTOR;
+  const shrink = Math.min(width / want.width, height / want.height) / factor;
+  const mid = { width: Math.round(width / shrink), height: Math.round(height / shrink) };
+  // The shrink sharp itself sees (of the rounded size): where it would not DCT-scale (under 3), decode exactly.
+  const dctScale = sharpDctScale(Math.min(width / mid.width, height / mid.height));
+  if (dctScale === 1) return exact;
   // An orientation only in XMP (which libvips ignores, Pillow does not): rare enough to take the exact decode.
   if (meta.orientation === undefined && extraOrientation(bytes, format) !== undefined) return exact;
-  const mid = { width: Math.round(width / shrink), height: Math.round(height / shrink) };
   let output;
   try {
     output = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', ignoreIcc: true, autoOrient: true, pages: 1 })
@@ -79,5 +99,5 @@ export async function decodeShrunk(
   // 8-bit RGB is already what Pillow's convert('RGB') gives; grey and alpha go through its rules.
   const pixels = info.channels === 3 ? samples : toPillowRgb({ data: samples, width: info.width, height: info.height, channels: info.channels, cmyk: false });
   const rgb = { data: pixels, width: info.width, height: info.height };
-  return { rgb, format, width, height, orientation: tagged, hasAlpha: meta.hasAlpha === true, shrunk: true };
+  return { rgb, format, width, height, orientation: tagged, hasAlpha: meta.hasAlpha === true, shrunk: true, dctScale };
 }
