@@ -13,6 +13,7 @@
  *   catalog.settings     SettingsStore        key/value
  *   catalog.scans        ScanStore            scan runs, heartbeat, interrupted-scan detection
  *   catalog.calibrations CalibrationStore     per-model duplicate calibration: state, result, measured edits
+ *   catalog.snapshots    GroupSnapshotStore   kept groupings, valid while the change counter they were made at holds
  *   catalog.transaction(fn)                   fn inside BEGIN IMMEDIATE … COMMIT (nested calls use savepoints)
  *   catalog.optimize()                        PRAGMA optimize: fresh planner statistics where SQLite sees a need
  *   catalog.close()
@@ -26,6 +27,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { CalibrationStore } from './calibrations.js';
 import { EmbeddingStore } from './embeddings.js';
 import { FileStore } from './files.js';
+import { GroupSnapshotStore } from './groupSnapshots.js';
 import { JournalStore } from './journal.js';
 import { migrate } from './migrations.js';
 import { NeighborStore, NotDuplicateStore, RootStore } from './review.js';
@@ -57,6 +59,7 @@ export class Catalog {
   readonly settings: SettingsStore;
   readonly scans: ScanStore;
   readonly calibrations: CalibrationStore;
+  readonly snapshots: GroupSnapshotStore;
   private depth = 0;
 
   private constructor(
@@ -73,6 +76,7 @@ export class Catalog {
     this.settings = new SettingsStore(db);
     this.scans = new ScanStore(db);
     this.calibrations = new CalibrationStore(db);
+    this.snapshots = new GroupSnapshotStore(db);
   }
 
   /** Opens (creating the folder and file if needed) and migrates to the current schema. `:memory:` works too. */

@@ -2,6 +2,7 @@
 // Never edit a shipped migration: append a new one, so every existing catalog reaches the same schema.
 import type { DatabaseSync } from 'node:sqlite';
 import { LookalikeError } from '../errors.js';
+import { groupSnapshotSchema } from './groupSnapshots.js';
 
 export interface Migration {
   /** What the step does, for error messages. */
@@ -221,6 +222,12 @@ export const migrations: readonly Migration[] = [
       INSERT INTO file_thumbs (file_id, thumb) SELECT id, pixel_thumb FROM files WHERE pixel_thumb IS NOT NULL;
       ALTER TABLE files DROP COLUMN pixel_thumb;
     `,
+  },
+  {
+    name: 'kept groupings and the change counter they are checked against',
+    // catalog/groupSnapshots.ts: a counter that triggers bump on every change a grouping depends on, and the
+    // groupings kept with the counter they were made at.
+    sql: groupSnapshotSchema(),
   },
 ];
 
