@@ -133,6 +133,10 @@ export type GroupingRow = [
   pixelHash: string | null, perceptualPrint: Uint8Array | null,
 ];
 
+/** GroupingRow's columns, in its order. */
+const GROUPING_COLUMNS = `id, path, size, mtime_ms, content_hash, width, height, format, taken_at, camera_make, camera_model,
+  orientation, pixel_hash, perceptual_print`;
+
 /** Paths strictly under `root`, as an index-friendly half-open range ('/' + 1 is '0'). */
 export function pathRange(root: string, sep: string): { low: string; high: string } {
   const prefix = root.endsWith(sep) ? root : root + sep;
@@ -268,11 +272,17 @@ export class FileStore {
    */
   *forGrouping(): Generator<GroupingRow> {
     const stmt = this.db.prepare(`
-      SELECT id, path, size, mtime_ms, content_hash, width, height, format, taken_at, camera_make, camera_model,
-             orientation, pixel_hash, perceptual_print
-      FROM files WHERE status = 'ok' AND content_hash IS NOT NULL ORDER BY path`);
+      SELECT ${GROUPING_COLUMNS} FROM files WHERE status = 'ok' AND content_hash IS NOT NULL ORDER BY path`);
     stmt.setReturnArrays(true);
     for (const r of stmt.iterate()) yield r as unknown as GroupingRow;
+  }
+
+  /** forGrouping's rows of these files (those still ok), in one statement: a page of kept groups reads only its own. */
+  *forGroupingByIds(ids: Iterable<number>): Generator<GroupingRow> {
+    const stmt = this.db.prepare(`
+      SELECT ${GROUPING_COLUMNS} FROM files WHERE id IN (SELECT value FROM json_each(?)) AND status = 'ok' AND content_hash IS NOT NULL`);
+    stmt.setReturnArrays(true);
+    for (const r of stmt.iterate(JSON.stringify([...ids]))) yield r as unknown as GroupingRow;
   }
 
   /** Stores fingerprints computed after the scan (rows from before they were kept); nothing else of the rows changes. */

@@ -12,6 +12,8 @@ import type { ReportableFile } from '../similarity/report.js';
 import type { Settings } from './settings.js';
 
 export interface LibraryFile extends ReportableFile {
+  /** Its catalog row (absent for files made outside the catalog): kept groupings name members by it. */
+  id?: number;
   size: number;
   mtimeMs: number;
   /** Non-null here: files without a content hash cannot be grouped. */
@@ -33,6 +35,7 @@ export function parseTakenAt(takenAt: string | null): number | null {
 export function toLibraryFile(f: FileRecord, pixelThumb: Uint8Array | null = f.pixelThumb): LibraryFile | null {
   if (f.status !== 'ok' || !f.contentHash) return null;
   return {
+    id: f.id,
     path: f.path,
     contentHash: f.contentHash,
     pixelHash: f.pixelHash,
@@ -50,9 +53,9 @@ export function toLibraryFile(f: FileRecord, pixelThumb: Uint8Array | null = f.p
 }
 
 function fromGroupingRow(r: GroupingRow): LibraryFile {
-  const [, path, size, mtimeMs, contentHash, width, height, format, takenAt, make, model, orientation, pixelHash, print] = r;
+  const [id, path, size, mtimeMs, contentHash, width, height, format, takenAt, make, model, orientation, pixelHash, print] = r;
   return {
-    path, contentHash, pixelHash, size, mtimeMs, width, height, orientation, pixelThumb: null, perceptualPrint: print, format,
+    id, path, contentHash, pixelHash, size, mtimeMs, width, height, orientation, pixelThumb: null, perceptualPrint: print, format,
     captureTime: parseTakenAt(takenAt),
     camera: make && model ? `${make} ${model}` : make || model || null,
   };
@@ -96,6 +99,13 @@ export function loadLibraryFiles(catalog: Catalog): LibraryFile[] {
     }
   }
   storeQuietly(catalog, computed);
+  return out;
+}
+
+/** These ok files by catalog id (those that are no longer ok are left out), as loadLibraryFiles makes them, less thumbnails. */
+export function libraryFilesOf(catalog: Catalog, ids: Iterable<number>): Map<number, LibraryFile> {
+  const out = new Map<number, LibraryFile>();
+  for (const r of catalog.files.forGroupingByIds(ids)) out.set(r[0], fromGroupingRow(r));
   return out;
 }
 

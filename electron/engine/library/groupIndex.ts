@@ -9,13 +9,18 @@ import { createGrouper } from '../similarity/grouping.js';
 import { isUnder } from '../similarity/keepBest.js';
 import { loadOrFindNeighbors, type NeighborLoad } from '../similarity/neighborCache.js';
 import { listedSimilarity } from '../similarity/neighborGraph.js';
-import { buildReport, type DuplicateReport } from '../similarity/report.js';
+import { buildReport, type DuplicateReport, type ReportGroup } from '../similarity/report.js';
+import type { PairLink } from '../similarity/rawJpegPairs.js';
 import { DEFAULT_PERCEPTUAL_DISTANCE } from '../similarity/perceptualHash.js';
 import { perceptualDistanceAt, perceptualVerdict, type PerceptualCuts, type PerceptualVerdict } from '../similarity/perceptualTier.js';
 import { assertThreshold, DEFAULT_THRESHOLD, LINEAR_SCALE, STORED_SCORE_FLOOR, thresholdToCosine, tierCutoffs, type ScoreScale } from '../similarity/threshold.js';
 import { tiers as allTiers, type Tier } from '../../shared/values.js';
 import { chooseModelKey, exclusionTest, keepPolicy, loadEmbeddings, loadLibraryFiles, toLibraryFile, type LibraryEmbeddings, type LibraryFile } from './catalogView.js';
 import { GroupingState } from './groupingState.js';
+import type { SnapshotInputs } from './groupSnapshot.js';
+import { KeptGroupings } from './keptGroupings.js';
+import { keptGroupOf, keptPage, reclaimableOf, storedCosine, type KeptReportDeps } from './keptPage.js';
+import type { GroupsResult } from './types.js';
 import type { Settings } from './settings.js';
 
 export interface LoadedLibrary {
@@ -73,6 +78,17 @@ function rowCosine(loaded: LoadedLibrary, a: number, b: number): number {
 export class GroupIndex {
   #loaded: LoadedLibrary | null = null;
   #grouper: GroupingState | null = null;
+  /** The model grouped (and its scale) while nothing is loaded: asked per member of a kept page's views. */
+  #model: { key: string; scale: ScoreScale } | null = null;
+  readonly #keptDeps: KeptReportDeps = {
+    catalog: () => this.deps.catalog(),
+    build: (groups, threshold, pairs) => this.#build(groups, threshold, { of: (p) => pairs.get(p) }),
+  };
+  readonly #kept = new KeptGroupings({
+    catalog: () => this.deps.catalog(),
+    inputs: (threshold) => this.#snapshotInputs(threshold),
+    reclaimable: (snapshot, members, threshold) => reclaimableOf(this.#keptDeps, snapshot, members, threshold),
+  });
 
   /** The threshold of the latest report: what a caller's choice of one group was made at. */
   lastThreshold: number | null = null;
@@ -83,6 +99,8 @@ export class GroupIndex {
   invalidate(): void {
     this.#loaded = null;
     this.#grouper = null;
+    this.#model = null;
+    this.#kept.unloaded();
   }
 
   /** After a "not a duplicate" mark, its undo or a settings change: regroup (vectors and graph stay). */
@@ -95,8 +113,10 @@ export class GroupIndex {
     const catalog = this.deps.catalog();
     const gone = new Set(paths);
     const ids = paths.map((p) => catalog.files.get(p)?.id).filter((id): id is number => id !== undefined);
-    catalog.transaction(() => catalog.files.markMissing(ids));
-    if (this.#loaded) this.#loaded.files = this.#loaded.files.filter((f) => !gone.has(f.path));
+    this.#kept.ownWrite(() => catalog.transaction(() => catalog.files.markMissing(ids)));
+    // Not loaded: the kept grouping the page came from follows, as a loaded state's reports do.
+    if (!this.#loaded) return this.#kept.remove(this.lastThreshold ?? DEFAULT_THRESHOLD, new Set(ids));
+    this.#loaded.files = this.#loaded.files.filter((f) => !gone.has(f.path));
     // Out of the grouping state they were in; the next report regroups it without them.
     this.#grouper?.setPresent(paths, false);
   }
@@ -105,7 +125,7 @@ export class GroupIndex {
   restore(paths: readonly string[]): void {
     const catalog = this.deps.catalog();
     const back: LibraryFile[] = [];
-    catalog.transaction(() => {
+    this.#kept.ownWrite(() => catalog.transaction(() => {
       for (const p of paths) {
         const r = catalog.files.get(p);
         // What the content's bytes determine, as the scan recorded it (the row kept it while missing).
@@ -115,9 +135,9 @@ export class GroupIndex {
         const file = toLibraryFile({ ...r, status: 'ok', pixelThumb: r.pixelThumb ?? meta.pixelThumb });
         if (file) back.push(file);
       }
-    });
+    }));
     const loaded = this.#loaded;
-    if (!loaded) return;
+    if (!loaded) return this.#kept.restore(new Set(back.map((f) => f.id!)));
     // Restored paths left loaded.files when they were removed; one that never left is not added twice.
     const wanted = new Set(back.map((f) => f.path));
     for (const f of loaded.files) if (wanted.has(f.path)) wanted.delete(f.path);
@@ -146,16 +166,51 @@ export class GroupIndex {
     // Read once per load like the scale (a calibration invalidates the index): group views ask for it per member.
     const perceptualDistance = this.deps.perceptualDistanceFor?.(key) ?? DEFAULT_PERCEPTUAL_DISTANCE;
     this.#loaded = { files, embeddings, neighbors, scale, perceptualDistance };
+    this.#kept.loaded();
     return this.#loaded;
   }
 
   /** The model grouped (and its scale) without loading anything (null before the first scan). */
   model(): { key: string; scale: ScoreScale } | null {
     if (this.#loaded) return { key: this.#loaded.embeddings.modelKey, scale: this.#loaded.scale };
+    if (this.#model) return this.#model;
     const catalog = this.deps.catalog();
     if (!catalog.embeddings.models().some((m) => catalog.embeddings.hasModel(m.key))) return null;
     const key = chooseModelKey(catalog, this.deps.requestedModelKey, this.deps.preferredModelKey());
-    return { key, scale: this.deps.scaleFor?.(key) ?? LINEAR_SCALE };
+    return (this.#model = { key, scale: this.deps.scaleFor?.(key) ?? LINEAR_SCALE });
+  }
+
+  /** What a grouping at this threshold depends on besides the catalog's rows (null before the first scan). */
+  #snapshotInputs(threshold: number): SnapshotInputs | null {
+    const model = this.model();
+    if (!model) return null;
+    const { keepRules, preferFolders, excludeGlobs, rawJpegPairs } = this.deps.settings();
+    const perceptualDistance = this.#loaded?.perceptualDistance ?? this.deps.perceptualDistanceFor?.(model.key) ?? DEFAULT_PERCEPTUAL_DISTANCE;
+    return { modelKey: model.key, threshold, scale: model.scale, perceptualDistance, settings: { keepRules, preferFolders, excludeGlobs, rawJpegPairs } };
+  }
+
+  /**
+   * A page of groups from the grouping kept in the catalog, while the library is not loaded and nothing it was
+   * made from has changed (null otherwise: the caller loads and groups). Opening the Review of a million photos
+   * then reads one row and a page of files instead of every file, vector and neighbour list.
+   */
+  keptPage(req: GroupingRequest & { offset?: number | undefined; limit?: number | undefined }, thumb: (path: string) => string): GroupsResult | null {
+    if (this.#loaded || req.includeSimilar === false) return null;
+    assertThreshold(req.threshold);
+    const snapshot = this.#kept.current(req.threshold);
+    if (!snapshot) return null;
+    this.lastThreshold = req.threshold;
+    return keptPage(this, this.#keptDeps, snapshot, req, thumb);
+  }
+
+  /** The group holding this file at a threshold, from the kept grouping when not loaded, else from the report. */
+  groupOf(path: string, threshold: number): { group: ReportGroup; fileOf: ReadonlyMap<string, LibraryFile> } | null {
+    const snapshot = this.#loaded ? null : this.#kept.current(threshold);
+    const kept = snapshot ? keptGroupOf(this.#keptDeps, snapshot, path, threshold) : null;
+    if (kept) return { group: kept.groups[0]!, fileOf: kept.fileOf };
+    const grouped = this.report({ threshold, includeSimilar: true });
+    const group = grouped?.report.groups.find((g) => g.members.some((m) => m.path === path));
+    return grouped && group ? { group, fileOf: grouped.fileOf } : null;
   }
 
   /** The loaded library when its vectors are in memory already (a search then needs nothing else). */
@@ -196,18 +251,26 @@ export class GroupIndex {
    * the grouper, and with it this.
    */
   #fullReport(state: GroupingState, scale: ScoreScale, threshold: number, includeSimilar: boolean): DuplicateReport {
-    const settings = this.deps.settings();
     const build = (groups: Parameters<typeof buildReport<LibraryFile>>[0]): DuplicateReport => {
       const pairs = state.pairs();
-      const policy = { ...keepPolicy(this.deps.catalog(), settings), pairs: { of: (p: string) => pairs.get(p), rule: settings.rawJpegPairs } };
-      return buildReport(groups, threshold, policy, exclusionTest(settings.excludeGlobs));
+      return this.#build(groups, threshold, { of: (p) => pairs.get(p) });
     };
-    return state.report(threshold, includeSimilar, scale, () => state.grouper.group({ threshold, includeSimilar, scale }), build);
+    const report = state.report(threshold, includeSimilar, scale, () => state.grouper.group({ threshold, includeSimilar, scale }), build);
+    const groups = includeSimilar ? state.groupsOf(report) : undefined;
+    if (groups) this.#kept.keep(threshold, groups, report, state.fileOf, state.pairs());
+    return report;
+  }
+
+  /** The report of these groups by the keep rules, exclusions and RAW+JPEG pair rule now. */
+  #build(groups: Parameters<typeof buildReport<LibraryFile>>[0], threshold: number, pairs: { of(path: string): PairLink | undefined }): DuplicateReport {
+    const settings = this.deps.settings();
+    const policy = { ...keepPolicy(this.deps.catalog(), settings), pairs: { of: pairs.of, rule: settings.rawJpegPairs } };
+    return buildReport(groups, threshold, policy, exclusionTest(settings.excludeGlobs));
   }
 
   /** The scale scores are given on: the loaded model's (the uncalibrated line before the first scan). */
   scale(): ScoreScale {
-    return this.load()?.scale ?? LINEAR_SCALE;
+    return this.#loaded?.scale ?? this.model()?.scale ?? LINEAR_SCALE;
   }
 
   /** The near-identical verdict on two files at the latest threshold (null when either has no fingerprint). */
@@ -231,6 +294,11 @@ export class GroupIndex {
   /** Cosine of two files' vectors (1 for identical content or pixels; NaN when either has no vector). */
   cosine(a: LibraryFile, b: LibraryFile): number {
     if (a.contentHash === b.contentHash || (a.pixelHash !== null && a.pixelHash === b.pixelHash)) return 1;
+    if (!this.#loaded) {
+      // A kept page's views, with nothing loaded: the same figures from the catalog, a few rows per member.
+      const model = this.model();
+      return model ? storedCosine(this.deps.catalog(), model.key, a.contentHash, b.contentHash) : Number.NaN;
+    }
     const lib = this.#loaded?.embeddings;
     const ra = lib?.rowOfHash.get(a.contentHash);
     const rb = lib?.rowOfHash.get(b.contentHash);

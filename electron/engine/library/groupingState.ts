@@ -17,11 +17,12 @@ interface Kept {
 }
 
 /**
- * The kept report without the files that left, or null where that is no longer what grouping would make: a group's
- * representative left (the others were taken for their likeness to it). Other groups only lose those members
- * (complete linkage: a subset stays within the threshold pairwise), and go when fewer than two are left.
+ * The kept report without the files that left: a group only loses those members and goes when fewer than two are
+ * left. Complete linkage keeps the rest within the threshold pairwise, even when the representative left (a fresh
+ * grouping might then hand some of them to other groups; the user sees the group they just acted on, less what
+ * they moved, which is what they expect, and a regroup of a million photos is not spent on it).
  */
-function withoutFiles(kept: Kept, gone: ReadonlySet<string>): Kept | null {
+function withoutFiles(kept: Kept, gone: ReadonlySet<string>): Kept {
   const groups: DuplicateGroup<LibraryFile>[] = [];
   const report: DuplicateReport['groups'] = [];
   for (const [i, g] of kept.groups.entries()) {
@@ -29,7 +30,6 @@ function withoutFiles(kept: Kept, gone: ReadonlySet<string>): Kept | null {
       groups.push(g), report.push(kept.report.groups[i]!);
       continue;
     }
-    if (gone.has(g.members[0]!.file.path)) return null;
     const members = g.members.filter((m) => !gone.has(m.file.path));
     if (members.length < 2) continue;
     const changed = { tier: groupTier(members), members };
@@ -68,6 +68,12 @@ export class GroupingState {
     this.#reports.set(key, { scale, groups, report, build });
     if (this.#reports.size > KEPT_REPORTS) this.#reports.delete(this.#reports.keys().next().value!);
     return report;
+  }
+
+  /** The groups a kept report was made from (undefined for a report this state did not make or no longer keeps). */
+  groupsOf(report: DuplicateReport): readonly DuplicateGroup<LibraryFile>[] | undefined {
+    for (const kept of this.#reports.values()) if (kept.report === report) return kept.groups;
+    return undefined;
   }
 
   /** RAW+JPEG pairs among the files present, found once per state and change of files. */
@@ -109,10 +115,7 @@ export class GroupingState {
     const before = this.#reports;
     this.#reports = new Map();
     if (paired) return;
-    for (const [key, kept] of before) {
-      const patched = withoutFiles(kept, paths);
-      if (patched) this.#reports.set(key, patched);
-    }
+    for (const [key, kept] of before) this.#reports.set(key, withoutFiles(kept, paths));
     this.#beforeRemoval = { paths, reports: before };
   }
 

@@ -146,7 +146,8 @@ export class Library {
 
   /** The groups at a threshold (a page of them when offset/limit are given), every member scored against its keeper, with totals of all. */
   getGroups(req: GroupingRequest & { offset?: number | undefined; limit?: number | undefined }): GroupsResult {
-    return groupsPage(this.index, this.index.report(req), req.threshold, req, thumbUrl);
+    // The grouping kept in the catalog answers while the library is not loaded and nothing changed since.
+    return this.index.keptPage(req, thumbUrl) ?? groupsPage(this.index, this.index.report(req), req.threshold, req, thumbUrl);
   }
 
   /** Every group at a threshold, one view at a time (for writers that stream). */

@@ -150,9 +150,9 @@ export class Resolution {
    */
   #currentGroup(req: ResolveGroupRequest): { report: DuplicateReport; files: ReadonlyMap<string, ScannedFile> } {
     const threshold = req.threshold ?? this.deps.index.lastThreshold ?? this.deps.settings().threshold;
-    const grouped = this.deps.index.report({ threshold, includeSimilar: true });
-    const group = grouped?.report.groups.find((g) => g.members.some((m) => m.path === req.keep));
-    if (!grouped || !group) {
+    const found = this.deps.index.groupOf(req.keep, threshold);
+    const group = found?.group;
+    if (!found || !group) {
       throw new LookalikeError('conflict', `${req.keep} is in no duplicate group at threshold ${threshold} (rescan or regroup, then choose again); nothing was done`);
     }
     const outside = req.targets.filter((t) => t === req.keep || !group.members.some((m) => m.path === t));
@@ -163,7 +163,7 @@ export class Resolution {
     // The user's choice of a similar-band group is deliberate: it is planned like any duplicate group.
     const members = group.members.filter((m) => chosen.has(m.path)).map((m) => ({ ...m, isKeeper: m.path === req.keep }));
     const pairRule = group.pairRule ?? 'keep-both';
-    return { report: { threshold, groups: [{ tier: 'near-duplicate', keep: req.keep, pairRule, members }] }, files: grouped.fileOf };
+    return { report: { threshold, groups: [{ tier: 'near-duplicate', keep: req.keep, pairRule, members }] }, files: found.fileOf };
   }
 
   /** Outcomes → the contract's result; files that left their folder leave the groups too. */
