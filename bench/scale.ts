@@ -162,8 +162,14 @@ export async function benchScale(): Promise<Record<string, unknown>> {
     if (want('app')) {
       const moved = path.join(dataDir, 'moved');
       mkdirSync(moved, { recursive: true });
-      const app = await runChild(preload, [appScript, dataDir, seeded.real.join('\n'), moved]);
-      row('app: open → first page, regroup, resolve+undo, search', { ...app, note: app.stdout.trim() || app.stderr.slice(-400) });
+      // First as after a scan (no kept grouping: the library loads and groups), then as every later open.
+      const catalog = Catalog.open(path.join(dataDir, 'catalog.db'));
+      catalog.db.exec('DELETE FROM group_snapshots');
+      catalog.close();
+      for (const when of ['no kept grouping', 'kept grouping']) {
+        const app = await runChild(preload, [appScript, dataDir, seeded.real.join('\n'), moved]);
+        row(`app (${when}): open → first page, resolve+undo, regroup, search`, { ...app, note: app.stdout.trim() || app.stderr.slice(-400) });
+      }
     }
     if (want('add')) await benchAdd(preload, dataDir, model, seeded, lib, out, row);
     if (rescanFiles > 0 && want('rescan')) await benchRescan(preload, dataDir, rescanFiles, row);
