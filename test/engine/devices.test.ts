@@ -70,5 +70,8 @@ describe('device selection', () => {
         await cpu.close();
       }
     },
+    // lavapipe compiles every WebGPU shader on the CPU: ~20 s on an idle 2-core machine, past a minute when the
+    // machine is busy (a fresh-clone CI hit 60 s). A hang guard, not a speed check.
+    240_000,
   );
 });
