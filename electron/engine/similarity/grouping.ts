@@ -6,7 +6,10 @@
 // each only if it is also above the cut with every member taken so far (a pair missing from both top-k lists
 // counts as below). So every member is within the threshold of every other one, in particular of whichever
 // member is kept: resolve never trashes a file that is not a near-duplicate of the keeper. The result is
-// deterministic, and a regroup is one pass over the neighbour lists (O(n·k·group size)).
+// deterministic, and a regroup is one pass over the neighbour lists (O(n·k·group size)), on flat typed arrays
+// (greedyPass.ts). What no threshold changes is made once per grouper and kept across regroups: the units, the
+// fingerprint self-join and its pairs' cosines (perceptualTier.ts), the units' quality order (qualityOrder.ts,
+// patched on setPresent).
 //
 // The first pass links two units when their embeddings reach the near-duplicate cut OR their perceptual
 // fingerprints match (perceptualTier.ts: Hamming ≤ d, confirmed by the embedding where a fingerprint over-merges).
@@ -19,7 +22,9 @@
 // stranger (only what links to the representative itself ever joins, so nothing chains further than that).
 import { tiers, type MatchReason, type Tier } from '../../shared/values.js';
 import { hashUnits, type HashedFile } from './hashClasses.js';
-import { blockedUnits, countListedUnits, unitRows } from './groupingUnits.js';
+import { greedyPass, UnitEntries, type PassGroups, type PassRule, type PassUnits } from './greedyPass.js';
+import { blockedUnits, UnitNeighbors, unitRows } from './groupingUnits.js';
+import { QualityOrder } from './qualityOrder.js';
 import type { NeighborGraph } from './neighborGraph.js';
 import { DEFAULT_PERCEPTUAL_DISTANCE } from './perceptualHash.js';
 import { perceptualDistanceAt, UnitFingerprints, type PerceptualCuts } from './perceptualTier.js';
@@ -31,6 +36,13 @@ export type { MatchReason, Tier } from '../../shared/values.js';
 /** A group's tier: its weakest member's (tiers run strongest first). */
 export const groupTier = (members: readonly { tier: Tier }[]): Tier =>
   members.reduce<Tier>((t, m) => (tiers.indexOf(m.tier) > tiers.indexOf(t) ? m.tier : t), 'exact');
+
+/** Groups per tier: every tier present (0 when it has none), in values.ts order. */
+export function countTiers(groups: readonly { tier: Tier }[]): Record<Tier, number> {
+  const counts = Object.fromEntries(tiers.map((t) => [t, 0])) as Record<Tier, number>;
+  for (const g of groups) counts[g.tier]++;
+  return counts;
+}
 
 export interface GroupMember<F> {
   file: F;
@@ -90,64 +102,59 @@ export interface Grouper<F> {
   setPresent(fileIndexes: readonly number[], present: boolean): void;
 }
 
-interface UnitGroup {
-  units: number[];
-  /** Similarity of each unit to the first (1 for the first itself; NaN where unknown). */
-  sims: number[];
-  /** Whether each unit joined by its fingerprint (the near-identical tier). */
-  identical: boolean[];
-}
-
-interface Candidate {
-  unit: number;
-  sim: number;
-  identical: boolean;
-}
-
-/** One greedy pass: whom a representative may take, best first, and whether two members may share a group. */
-interface PassRule {
-  /** Whom u may take, best first, or null when it is empty, found without building a list where it can (most units have none). */
-  listOrNull(u: number): Candidate[] | null;
-  /** `identical`: both joined by their fingerprints. */
-  linked(u: number, v: number, identical: boolean): boolean;
-}
-
 class TieredGrouper<F extends HashedFile> implements Grouper<F> {
   private readonly files: readonly F[];
-  private readonly graph: NeighborGraph | null;
-  /** File indexes of each unit, best first, so its first file represents it. */
-  private readonly unitFiles: number[][];
+  /** File indexes of each unit, best first, so its first file represents it: unit u's are unitFiles[unitStart[u] …]. */
+  private readonly unitStart: Int32Array;
+  private readonly unitFiles: Int32Array;
   private readonly fileQuality: Float64Array;
   /** Quality of each unit's first present file (what represents it). */
   private readonly unitQuality: Float64Array;
+  private readonly byQuality: QualityOrder;
   private readonly unitOf: Int32Array;
+  /** Equal for two files exactly when their content hashes are (hashUnits): the exact tier without a string compare per member. */
+  private readonly contentOf: Int32Array;
   /** 1 for a file in the library, 0 for one that left it (setPresent). */
   private readonly present: Uint8Array;
   /** Present files per unit: a unit with none takes no part. */
   private readonly unitLive: Int32Array;
   private readonly rowOfUnit: Int32Array;
-  private readonly unitOfRow: Int32Array;
+  private readonly neighbors: UnitNeighbors;
   private readonly blocked: Map<number, Set<number>>;
   private readonly rowCosine: ((a: number, b: number) => number) | null;
   private readonly perceptualDistance: number;
   private fingerprints: UnitFingerprints | null = null;
+  /** A pass's candidate lists and groups, kept from one regroup to the next (a million units' worth of garbage otherwise). */
+  private readonly lists = new UnitEntries();
+  private readonly entries = new UnitEntries();
 
   constructor(input: GrouperInput<F>) {
     this.files = input.files;
-    this.graph = input.graph;
     this.rowCosine = input.rowCosine ?? null;
     this.perceptualDistance = input.perceptualDistance ?? DEFAULT_PERCEPTUAL_DISTANCE;
     const quality = input.quality ?? (() => 0);
-    const { unitOf, members } = hashUnits(this.files, { notDuplicate: input.notDuplicate });
-    const fileQuality = Float64Array.from(this.files, (f) => quality(f));
+    const { unitOf, members, contentOf } = hashUnits(this.files, { notDuplicate: input.notDuplicate });
+    const fileQuality = new Float64Array(this.files.length);
+    for (let f = 0; f < fileQuality.length; f++) fileQuality[f] = quality(this.files[f]!);
     for (const list of members) if (list.length > 1) list.sort((a, b) => fileQuality[b]! - fileQuality[a]! || a - b);
-    this.unitFiles = members;
+    this.unitStart = new Int32Array(members.length + 1);
+    this.unitFiles = new Int32Array(this.files.length);
+    this.unitLive = new Int32Array(members.length);
+    this.unitQuality = new Float64Array(members.length);
+    members.forEach((list, u) => {
+      this.unitStart[u + 1] = this.unitStart[u]! + list.length;
+      this.unitFiles.set(list, this.unitStart[u]!);
+      this.unitLive[u] = list.length;
+      this.unitQuality[u] = fileQuality[list[0]!]!;
+    });
     this.fileQuality = fileQuality;
     this.unitOf = unitOf;
+    this.contentOf = contentOf;
     this.present = new Uint8Array(this.files.length).fill(1);
-    this.unitLive = Int32Array.from(members, (list) => list.length);
-    this.unitQuality = Float64Array.from(members, (list) => fileQuality[list[0]!]!);
-    ({ rowOfUnit: this.rowOfUnit, unitOfRow: this.unitOfRow } = unitRows(this.files, members, input.rowOfHash, this.graph?.rows ?? 0));
+    this.byQuality = new QualityOrder(this.unitQuality);
+    const { rowOfUnit, unitOfRow } = unitRows(this.files, members, input.rowOfHash, input.graph?.rows ?? 0);
+    this.rowOfUnit = rowOfUnit;
+    this.neighbors = new UnitNeighbors(input.graph, rowOfUnit, unitOfRow);
     this.blocked = blockedUnits(this.files, unitOf, input.notDuplicate ?? []);
   }
 
@@ -155,7 +162,7 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
   private scale: ScoreScale = LINEAR_SCALE;
 
   private get unitCount(): number {
-    return this.unitFiles.length;
+    return this.unitLive.length;
   }
 
   setPresent(fileIndexes: readonly number[], present: boolean): void {
@@ -170,57 +177,68 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
     for (const u of touched) {
       const first = this.firstPresent(u);
       this.unitQuality[u] = first < 0 ? 0 : this.fileQuality[first]!;
+      this.byQuality.changed(u);
     }
   }
 
   /** The unit's best present file (-1 when every file left). */
   private firstPresent(u: number): number {
-    for (const f of this.unitFiles[u]!) if (this.present[f]) return f;
+    for (let i = this.unitStart[u]!; i < this.unitStart[u + 1]!; i++) if (this.present[this.unitFiles[i]!]) return this.unitFiles[i]!;
     return -1;
   }
 
   /** Built on first use: a unit's fingerprint is its first file that has one (its files share their pixels). */
   private unitFingerprints(): UnitFingerprints {
-    return (this.fingerprints ??= new UnitFingerprints(this.unitFiles.map((list) => list.map((f) => this.files[f]!.perceptualPrint ?? null).find((p) => p) ?? null), this.perceptualDistance));
+    if (this.fingerprints) return this.fingerprints;
+    const prints = Array.from({ length: this.unitCount }, (_, u) => {
+      for (let i = this.unitStart[u]!; i < this.unitStart[u + 1]!; i++) {
+        const p = this.files[this.unitFiles[i]!]!.perceptualPrint;
+        if (p) return p;
+      }
+      return null;
+    });
+    return (this.fingerprints = new UnitFingerprints(prints, this.perceptualDistance));
   }
 
   group({ threshold, includeSimilar = true, scale = LINEAR_SCALE, perceptualDistance = perceptualDistanceAt(threshold, this.perceptualDistance) }: GroupOptions): DuplicateGroup<F>[] {
     this.scale = scale;
     const cut = tierCutoffs(threshold, scale);
-    const eligible = Uint8Array.from(this.unitLive, (live) => (live > 0 ? 1 : 0));
+    const eligible = new Uint8Array(this.unitCount);
+    for (let u = 0; u < eligible.length; u++) eligible[u] = this.unitLive[u]! > 0 ? 1 : 0;
+    const units: PassUnits = { count: this.unitCount, eligible, live: this.unitLive, byQuality: this.byQuality.units(), blocked: this.blocked };
     const cuts: PerceptualCuts | null = perceptualDistance === null ? null : { distance: perceptualDistance, ...cut };
-    const near = this.greedyPass(this.nearRule(cut.near, cuts, eligible), eligible, true);
-    const result = near.map((g) => this.toGroup(g, 'near-duplicate'));
+    const near = this.pass(units, this.nearRule(cut.near, cuts, eligible), true);
+    const result = this.toGroups(near, 'near-duplicate');
     if (includeSimilar && cut.similar < cut.near) {
-      for (const g of near) for (const u of g.units) eligible[u] = 0;
+      for (let i = 0; i < near.entries.size; i++) eligible[near.entries.unit[i]!] = 0;
       const similar: PassRule = {
-        listOrNull: (u) => (this.countEmbeddingCandidates(u, cut.similar, eligible, null) > 0 ? this.embeddingCandidates(u, cut.similar, eligible) : null),
-        linked: (u, v) => this.pairSim(u, v) >= cut.similar,
+        collect: (u, lists) => this.neighbors.collect(u, cut.similar, eligible, lists, lists.size),
+        linked: (u, v) => this.neighbors.listedSim(u, v) >= cut.similar,
       };
-      for (const g of this.greedyPass(similar, eligible, false)) result.push(this.toGroup(g, 'similar'));
+      for (const g of this.toGroups(this.pass(units, similar, false), 'similar')) result.push(g);
     }
     return result;
+  }
+
+  private pass(units: PassUnits, rule: PassRule, keepSingleUnits: boolean): PassGroups {
+    const out: PassGroups = { entries: this.entries, ends: [] };
+    this.entries.size = 0;
+    greedyPass(units, rule, keepSingleUnits, this.lists, out);
+    return out;
   }
 
   /** The first pass: fingerprint matches (near-identical), then embedding neighbours at the near-duplicate cut. */
   private nearRule(cut: number, cuts: PerceptualCuts | null, eligible: Uint8Array): PassRule {
     const cosine = (u: number, v: number): number => this.knownSim(u, v);
     const fingerprints = cuts ? this.unitFingerprints() : null;
-    const matches = (u: number) => (fingerprints ? fingerprints.matches(u, cuts!, cosine, (v) => eligible[v] === 1 && v !== u) : []);
-    const candidates = (u: number, found: { unit: number }[]): Candidate[] => {
-      const out: Candidate[] = found.map(({ unit }) => ({ unit, sim: this.knownSim(u, unit), identical: true }));
-      const taken = new Set(out.map((c) => c.unit));
-      for (const c of this.embeddingCandidates(u, cut, eligible)) if (!taken.has(c.unit)) out.push(c);
-      return out;
-    };
     return {
-      listOrNull: (u) => {
-        const found = matches(u);
-        if (found.length === 0 && this.countEmbeddingCandidates(u, cut, eligible, null) === 0) return null;
-        return candidates(u, found);
+      collect: (u, lists) => {
+        const from = lists.size;
+        fingerprints?.collect(u, cuts!, cosine, eligible, lists);
+        this.neighbors.collect(u, cut, eligible, lists, from);
       },
       linked: (u, v, identical) => {
-        if (this.pairSim(u, v) >= cut) return true;
+        if (this.neighbors.listedSim(u, v) >= cut) return true;
         if (!fingerprints) return false;
         if (identical) return (fingerprints.hamming(u, v) ?? Number.POSITIVE_INFINITY) <= cuts!.distance;
         return fingerprints.verdict(u, v, cuts!, cosine)?.match ?? false;
@@ -228,113 +246,51 @@ class TieredGrouper<F extends HashedFile> implements Grouper<F> {
     };
   }
 
-  private isBlocked(u: number, group: readonly number[]): boolean {
-    const set = this.blocked.get(u);
-    return set !== undefined && group.some((g) => set.has(g));
-  }
-
-  /** Neighbour units of u with similarity ≥ cut (best first, deduplicated, u itself dropped). */
-  private embeddingCandidates(u: number, cut: number, eligible: Uint8Array): Candidate[] {
-    const graph = this.graph;
-    const row = this.rowOfUnit[u]!;
-    if (!graph || row < 0) return [];
-    const out: Candidate[] = [];
-    const base = row * graph.k;
-    for (let n = 0; n < graph.counts[row]!; n++) {
-      const sim = graph.sims[base + n]!;
-      if (sim < cut) break; // lists are sorted best first
-      const v = this.unitOfRow[graph.ids[base + n]!]!;
-      if (v < 0 || v === u || !eligible[v] || out.some((o) => o.unit === v)) continue;
-      out.push({ unit: v, sim, identical: false });
-    }
-    return out;
-  }
-
-  /** embeddingCandidates(u, …).length less the units in `skip`, counted without a list (most units have none). */
-  private countEmbeddingCandidates(u: number, cut: number, eligible: Uint8Array, skip: ReadonlySet<number> | null): number {
-    return this.graph ? countListedUnits(this.graph, this.rowOfUnit, this.unitOfRow, { u, cut, eligible, skip }) : 0;
-  }
-
-  /** Similarity of two units from either one's list, or -Infinity when neither lists the other. */
-  private pairSim(u: number, v: number): number {
-    const graph = this.graph;
-    if (!graph) return Number.NEGATIVE_INFINITY;
-    for (const [a, b] of [[u, v], [v, u]] as const) {
-      const row = this.rowOfUnit[a]!;
-      if (row < 0) continue;
-      const base = row * graph.k;
-      for (let n = 0; n < graph.counts[row]!; n++) {
-        if (this.unitOfRow[graph.ids[base + n]!] === b) return graph.sims[base + n]!;
-      }
-    }
-    return Number.NEGATIVE_INFINITY;
-  }
-
   /** Similarity from the lists, else from the vectors themselves (NaN when a unit has none). */
   private knownSim(u: number, v: number): number {
-    const listed = this.pairSim(u, v);
+    const listed = this.neighbors.listedSim(u, v);
     if (listed !== Number.NEGATIVE_INFINITY) return listed;
     const ru = this.rowOfUnit[u]!;
     const rv = this.rowOfUnit[v]!;
     return this.rowCosine && ru >= 0 && rv >= 0 ? this.rowCosine(ru, rv) : Number.NaN;
   }
 
-  /**
-   * Representatives by most candidates (then quality), each taking what is linked to all it took so far. A unit
-   * with no candidate would take nobody and comes after every unit that has one, so only those that make a group
-   * by themselves (several files) are kept in the order: at a million photos most units are in neither list.
-   */
-  private greedyPass(rule: PassRule, eligible: Uint8Array, keepSingleUnits: boolean): UnitGroup[] {
-    const degree = new Int32Array(this.unitCount);
-    // Each list is found once: its length ranks the unit, then the unit takes from it.
-    const lists = new Map<number, Candidate[]>();
-    const ranked: number[] = [];
-    const alone: number[] = [];
-    for (let u = 0; u < this.unitCount; u++) {
-      if (!eligible[u]) continue;
-      const list = rule.listOrNull(u);
-      if (list) lists.set(u, list), (degree[u] = list.length), ranked.push(u);
-      else if (keepSingleUnits && this.unitLive[u]! > 1) alone.push(u);
-    }
-    const byQuality = (a: number, b: number): number => this.unitQuality[b]! - this.unitQuality[a]! || a - b;
-    ranked.sort((a, b) => degree[b]! - degree[a]! || byQuality(a, b));
-    const order = ranked.concat(alone.sort(byQuality));
-    const assigned = new Uint8Array(this.unitCount);
-    const groups: UnitGroup[] = [];
-    for (const u of order) {
-      if (assigned[u]) continue;
-      assigned[u] = 1;
-      const group: UnitGroup = { units: [u], sims: [1], identical: [false] };
-      for (const { unit: v, sim, identical } of lists.get(u) ?? []) {
-        if (assigned[v] || this.isBlocked(v, group.units)) continue;
-        if (group.units.some((w, i) => i > 0 && group.identical[i] === identical && !rule.linked(v, w, identical))) continue;
-        assigned[v] = 1;
-        group.units.push(v);
-        group.sims.push(sim);
-        group.identical.push(identical);
-      }
-      if (group.units.length > 1 || (keepSingleUnits && this.unitLive[u]! > 1)) groups.push(group);
-    }
+  private toGroups({ entries, ends }: PassGroups, passTier: Tier): DuplicateGroup<F>[] {
+    const groups: DuplicateGroup<F>[] = new Array(ends.length);
+    for (let g = 0; g < ends.length; g++) groups[g] = this.toGroup(entries, g === 0 ? 0 : ends[g - 1]!, ends[g]!, passTier);
     return groups;
   }
 
-  private toGroup({ units, sims, identical }: UnitGroup, passTier: Tier): DuplicateGroup<F> {
-    const repFile = this.files[this.firstPresent(units[0]!)]!;
+  /** The group at entries[from, to): its representative unit first. */
+  private toGroup(entries: UnitEntries, from: number, to: number, passTier: Tier): DuplicateGroup<F> {
+    const rep = entries.unit[from]!;
+    const repIndex = this.firstPresent(rep);
+    const repFile = this.files[repIndex]!;
+    const repContent = this.contentOf[repIndex]!;
     const fingerprints = this.unitFingerprints();
     const members: GroupMember<F>[] = [];
-    units.forEach((u, i) => {
-      const hamming = fingerprints.hamming(units[0]!, u);
-      for (const f of this.unitFiles[u]!) {
+    let weakest = 0;
+    for (let i = from; i < to; i++) {
+      const u = entries.unit[i]!;
+      const hamming = fingerprints.hamming(rep, u);
+      const cosine = i === from ? 1 : entries.sim[i]!;
+      const score = i === from ? 100 : cosineToScore(cosine, this.scale);
+      const unitTier: Tier = i === from ? 'same-pixels' : entries.identical[i] ? 'near-identical' : passTier;
+      for (let at = this.unitStart[u]!; at < this.unitStart[u + 1]!; at++) {
+        const f = this.unitFiles[at]!;
         if (!this.present[f]) continue;
         const file = this.files[f]!;
-        const memberTier: Tier = file.contentHash === repFile.contentHash ? 'exact' : i === 0 ? 'same-pixels' : identical[i] ? 'near-identical' : passTier;
-        const cosine = i === 0 ? 1 : sims[i]!;
-        members.push({ file, tier: memberTier, match: matchReason(file, repFile, memberTier), cosine, score: i === 0 ? 100 : cosineToScore(cosine, this.scale), hamming });
+        const tier: Tier = this.contentOf[f] === repContent ? 'exact' : unitTier;
+        weakest = Math.max(weakest, TIER_RANK[tier]);
+        members.push({ file, tier, match: matchReason(file, repFile, tier), cosine, score, hamming });
       }
-    });
-    return { tier: groupTier(members), members };
+    }
+    return { tier: tiers[weakest]!, members };
   }
 }
+
+/** Each tier's place in the tier list (strongest first): groupTier without a search per member. */
+const TIER_RANK = Object.fromEntries(tiers.map((t, i) => [t, i])) as Record<Tier, number>;
 
 function matchReason(file: HashedFile, rep: HashedFile, tier: Tier): MatchReason {
   if (tier === 'exact') return 'identical bytes';

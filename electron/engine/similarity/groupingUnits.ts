@@ -1,6 +1,7 @@
 // What the grouper derives once per grouping state from its units (their embedding rows, the pairs of units the
-// user's "not a duplicate" marks keep apart), and the count of a unit's listed neighbours above a cut.
+// user's "not a duplicate" marks keep apart), and the neighbour lists read unit to unit.
 import type { HashedFile } from './hashClasses.js';
+import type { UnitEntries } from './greedyPass.js';
 import type { NeighborGraph } from './neighborGraph.js';
 
 /** Each unit's embedding row (its files share pixels, hence the embedding), and each row's unit; -1 where none. */
@@ -55,27 +56,62 @@ export function blockedUnits(files: readonly HashedFile[], unitOf: Int32Array, n
 }
 
 /**
- * How many distinct eligible units (not u, not in `skip`) u's neighbour list names at similarity ≥ cut: the
- * grouper's candidate count, with no list built (most units of a library have none).
+ * The neighbour lists seen unit to unit (a unit's list is its first row's; the rows of its other files map to it):
+ * the similarity of two units, and whom a unit's list names above a cut. Read in place from the graph, no copy: a
+ * million lists of k entries would be a second graph.
  */
-export function countListedUnits(
-  graph: NeighborGraph,
-  rowOfUnit: Int32Array,
-  unitOfRow: Int32Array,
-  q: { u: number; cut: number; eligible: Uint8Array; skip: ReadonlySet<number> | null },
-): number {
-  const row = rowOfUnit[q.u]!;
-  if (row < 0) return 0;
-  const base = row * graph.k;
-  let count = 0;
-  for (let n = 0; n < graph.counts[row]!; n++) {
-    if (graph.sims[base + n]! < q.cut) break; // lists are sorted best first
-    const v = unitOfRow[graph.ids[base + n]!]!;
-    if (v < 0 || v === q.u || !q.eligible[v] || q.skip?.has(v)) continue;
-    // An earlier entry of the same unit was counted already (it passed the same tests, at a higher similarity).
-    let seen = false;
-    for (let p = 0; p < n && !seen; p++) seen = unitOfRow[graph.ids[base + p]!] === v;
-    if (!seen) count++;
+export class UnitNeighbors {
+  /** seen[v] === stamp: v is on the list being collected. */
+  private readonly seen: Int32Array;
+  private stamp = 0;
+
+  constructor(
+    private readonly graph: NeighborGraph | null,
+    private readonly rowOfUnit: Int32Array,
+    private readonly unitOfRow: Int32Array,
+  ) {
+    this.seen = new Int32Array(rowOfUnit.length);
   }
-  return count;
+
+  /** Similarity of two units from either one's list (u's first), or -Infinity when neither lists the other. */
+  listedSim(u: number, v: number): number {
+    const graph = this.graph;
+    if (!graph) return Number.NEGATIVE_INFINITY;
+    const sim = this.simIn(graph, u, v);
+    return sim !== Number.NEGATIVE_INFINITY ? sim : this.simIn(graph, v, u);
+  }
+
+  /** b's similarity on a's list (its first entry), -Infinity when a has no list or it does not name b. */
+  private simIn(graph: NeighborGraph, a: number, b: number): number {
+    const row = this.rowOfUnit[a]!;
+    if (row < 0) return Number.NEGATIVE_INFINITY;
+    const base = row * graph.k;
+    const end = base + graph.counts[row]!;
+    for (let n = base; n < end; n++) if (this.unitOfRow[graph.ids[n]!] === b) return graph.sims[n]!;
+    return Number.NEGATIVE_INFINITY;
+  }
+
+  /**
+   * Appends the eligible units u's list names at similarity ≥ cut (best first, each once at its best, u itself
+   * dropped) that are not on `lists` from `from` on already (what u's fingerprint matched).
+   */
+  collect(u: number, cut: number, eligible: Uint8Array, lists: UnitEntries, from: number): void {
+    const graph = this.graph;
+    const row = this.rowOfUnit[u]!;
+    if (!graph || row < 0 || graph.counts[row] === 0 || graph.sims[row * graph.k]! < cut) return;
+    const seen = this.seen;
+    if (++this.stamp === 0x7fffffff) seen.fill(0), (this.stamp = 1);
+    const stamp = this.stamp;
+    for (let i = from; i < lists.size; i++) seen[lists.unit[i]!] = stamp;
+    const base = row * graph.k;
+    const end = base + graph.counts[row]!;
+    for (let n = base; n < end; n++) {
+      const sim = graph.sims[n]!;
+      if (sim < cut) break; // lists are sorted best first
+      const v = this.unitOfRow[graph.ids[n]!]!;
+      if (v < 0 || v === u || !eligible[v] || seen[v] === stamp) continue;
+      seen[v] = stamp;
+      lists.push(v, sim, 0);
+    }
+  }
 }

@@ -28,6 +28,8 @@ export interface HashUnits {
   unitOf: Int32Array;
   /** File indexes of every unit, in input order. */
   members: number[][];
+  /** The first file with each file's content hash: equal for two files exactly when their bytes are. */
+  contentOf: Int32Array;
 }
 
 export interface HashUnitOptions {
@@ -35,9 +37,10 @@ export interface HashUnitOptions {
   notDuplicate?: readonly (readonly [string, string])[];
 }
 
-/** Union-find roots of the exact relations (equal content hash or equal pixel hash). */
-function exactRoots(files: readonly HashedFile[]): Int32Array {
-  const parent = new Int32Array(files.length).map((_, i) => i);
+/** Union-find roots of the exact relations (equal content hash or equal pixel hash), and each file's first file of its content. */
+function exactRoots(files: readonly HashedFile[]): { root: Int32Array; contentOf: Int32Array } {
+  const parent = new Int32Array(files.length);
+  for (let i = 0; i < parent.length; i++) parent[i] = i;
   const find = (x: number): number => {
     while (parent[x]! !== x) {
       parent[x] = parent[parent[x]!]!;
@@ -52,44 +55,51 @@ function exactRoots(files: readonly HashedFile[]): Int32Array {
   };
   const firstByContent = new Map<string, number>();
   const firstByPixels = new Map<string, number>();
+  const contentOf = new Int32Array(files.length);
   files.forEach((f, i) => {
     const c = firstByContent.get(f.contentHash);
     if (c === undefined) firstByContent.set(f.contentHash, i);
     else union(c, i);
+    contentOf[i] = c ?? i;
     if (f.pixelHash) {
       const p = firstByPixels.get(f.pixelHash);
       if (p === undefined) firstByPixels.set(f.pixelHash, i);
       else union(p, i);
     }
   });
-  return parent.map((_, i) => find(i));
+  const root = new Int32Array(files.length);
+  for (let i = 0; i < root.length; i++) root[i] = find(i);
+  return { root, contentOf };
 }
 
 /** What the rotated-copy rule needs of an exact unit, or null when a file lacks it (no thumbnail yet, no size). */
 function unitPicture(files: readonly HashedFile[], members: readonly number[]): UnitPicture | null {
-  const tags = new Set<number>();
+  // The picture first: most units have none (no thumbnail loaded), and need no set of tags.
   let picture: { width: number; height: number; thumb: Uint8Array } | null = null;
   for (const i of members) {
     const f = files[i]!;
-    tags.add(f.orientation ?? 1);
-    if (!picture && f.width && f.height && isPixelThumb(f.pixelThumb)) {
+    if (f.width && f.height && isPixelThumb(f.pixelThumb)) {
       picture = { width: f.width, height: f.height, thumb: f.pixelThumb };
+      break;
     }
   }
-  return picture && { ...picture, tags };
+  if (!picture) return null;
+  const tags = new Set<number>();
+  for (const i of members) tags.add(files[i]!.orientation ?? 1);
+  return { ...picture, tags };
 }
 
 export function hashUnits(files: readonly HashedFile[], opts: HashUnitOptions = {}): HashUnits {
-  const root = exactRoots(files);
-  // Exact units, numbered by first file.
-  const exactOfRoot = new Map<number, number>();
+  const { root, contentOf } = exactRoots(files);
+  // Exact units, numbered by first file (typed arrays for maps: a root is a file, a set is an exact unit).
+  const exactOfRoot = new Int32Array(files.length).fill(-1);
   const exactMembers: number[][] = [];
   const exactOf = new Int32Array(files.length);
   for (let i = 0; i < files.length; i++) {
-    let e = exactOfRoot.get(root[i]!);
-    if (e === undefined) {
+    let e = exactOfRoot[root[i]!]!;
+    if (e < 0) {
       e = exactMembers.length;
-      exactOfRoot.set(root[i]!, e);
+      exactOfRoot[root[i]!] = e;
       exactMembers.push([]);
     }
     exactOf[i] = e;
@@ -111,18 +121,18 @@ export function hashUnits(files: readonly HashedFile[], opts: HashUnitOptions = 
   const setOf = mergeRotatedCopies(exactMembers.map((m) => unitPicture(files, m)), isBlocked);
 
   const unitOf = new Int32Array(files.length);
-  const unitOfSet = new Map<number, number>();
+  const unitOfSet = new Int32Array(exactMembers.length).fill(-1);
   const members: number[][] = [];
   for (let i = 0; i < files.length; i++) {
     const set = setOf[exactOf[i]!]!;
-    let u = unitOfSet.get(set);
-    if (u === undefined) {
+    let u = unitOfSet[set]!;
+    if (u < 0) {
       u = members.length;
-      unitOfSet.set(set, u);
+      unitOfSet[set] = u;
       members.push([]);
     }
     unitOf[i] = u;
     members[u]!.push(i);
   }
-  return { unitOf, members };
+  return { unitOf, members, contentOf };
 }

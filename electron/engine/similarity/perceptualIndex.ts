@@ -142,10 +142,17 @@ export class PerceptualIndex {
     const radius = Math.floor(maxDistance / TABLES);
     const masks = masksWithin(radius);
     const sorted = new Uint32Array(this.entries[0]!.length * WORDS);
+    const words = this.words;
     for (let t = 0; t < TABLES; t++) {
       const offsets = this.offsets[t]!;
       const entries = this.entries[t]!;
-      for (let p = 0; p < entries.length; p++) for (let w = 0; w < WORDS; w++) sorted[p * WORDS + w] = this.words[entries[p]! * WORDS + w]!;
+      for (let p = 0; p < entries.length; p++) {
+        const from = entries[p]! * WORDS;
+        sorted[p * WORDS] = words[from]!;
+        sorted[p * WORDS + 1] = words[from + 1]!;
+        sorted[p * WORDS + 2] = words[from + 2]!;
+        sorted[p * WORDS + 3] = words[from + 3]!;
+      }
       const found = (p: number, q: number, d: number): void => {
         if (!foundFirstIn(sorted, p, q, t, radius)) return;
         visit(entries[p]!, entries[q]!, d);

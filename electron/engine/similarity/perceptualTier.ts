@@ -11,6 +11,7 @@
 //     one below the similar band). So within half the distance the fingerprint decides; beyond it the embedding
 //     must place the pair in the `similar` band or above.
 import { hammingDistance, isGreyscale, isLowDetail, isPerceptualPrint } from './perceptualHash.js';
+import type { UnitEntries } from './greedyPass.js';
 import { PerceptualIndex } from './perceptualIndex.js';
 import { DEFAULT_THRESHOLD } from '../../shared/values.js';
 
@@ -123,29 +124,59 @@ function growTo(a: Uint32Array, length: number): Uint32Array {
 
 /**
  * The fingerprints of the grouper's units (a unit's files share their pixels, so its first fingerprint stands for
- * it) and their index, built once per grouping state.
+ * it) and their index, built once per grouping state (the index on first need: the Hamming distances of a
+ * group's members need only the prints). The hashes and the guards' two facts are copied into flat arrays: a
+ * regroup reads them for every candidate and member, and a million small Uint8Arrays cost a cache miss apiece.
  */
 const NO_MATCHES: { unit: number; hamming: number }[] = [];
+const WORDS = 4;
+const LOW_DETAIL = 1;
+const GREYSCALE = 2;
 
 export class UnitFingerprints {
-  private readonly index: PerceptualIndex | null;
+  private index: PerceptualIndex | null | undefined;
   /** Every unit's neighbours at the largest distance asked yet: a regroup (the slider) at that distance or less asks no index. */
   private lists: MatchLists | null = null;
+  /** Each well-formed print's 128 hash bits as 4 words (byte order kept; a Hamming distance needs no other). */
+  private readonly words: Uint32Array;
+  /** 0: no print; 1: well-formed; 2: malformed (its distance read from the bytes, as hammingDistance does). */
+  private readonly kind: Uint8Array;
+  /** LOW_DETAIL | GREYSCALE of each well-formed print (fingerprintRisk's facts). */
+  private readonly traits: Uint8Array;
+  /** collect's cosine of each list entry's pair, asked once per grouping state (known[e] = 1 once asked). */
+  private sims: Float64Array = new Float64Array(0);
+  private known: Uint8Array = new Uint8Array(0);
 
   /**
    * `widest`: the largest distance any grouping of this state asks (the calibrated one: perceptualDistanceAt never
    * goes above it), so the one self-join serves every slider position.
    */
   constructor(private readonly prints: readonly (Uint8Array | null)[], private readonly widest = 0) {
-    // Only well-formed prints are indexed: a malformed one has no verdict (perceptualVerdict), so it never matches.
-    const valid = prints.map((p) => (isPerceptualPrint(p) ? p : null));
-    this.index = valid.some((p) => p !== null) ? new PerceptualIndex(valid) : null;
+    const n = prints.length;
+    this.words = new Uint32Array(n * WORDS);
+    this.kind = new Uint8Array(n);
+    this.traits = new Uint8Array(n);
+    for (let u = 0; u < n; u++) {
+      const p = prints[u];
+      if (!p) continue;
+      if (!isPerceptualPrint(p)) {
+        this.kind[u] = 2;
+        continue;
+      }
+      this.kind[u] = 1;
+      for (let w = 0; w < WORDS; w++) this.words[u * WORDS + w] = ((p[4 * w]! << 24) | (p[4 * w + 1]! << 16) | (p[4 * w + 2]! << 8) | p[4 * w + 3]!) >>> 0;
+      this.traits[u] = (isLowDetail(p) ? LOW_DETAIL : 0) | (isGreyscale(p) ? GREYSCALE : 0);
+    }
   }
 
   hamming(u: number, v: number): number | null {
-    const a = this.prints[u];
-    const b = this.prints[v];
-    return a && b ? hammingDistance(a, b) : null;
+    const ku = this.kind[u]!;
+    const kv = this.kind[v]!;
+    if (ku === 0 || kv === 0) return null;
+    if (ku === 2 || kv === 2) return hammingDistance(this.prints[u]!, this.prints[v]!);
+    let d = 0;
+    for (let w = 0; w < WORDS; w++) d += popcount32(this.words[u * WORDS + w]! ^ this.words[v * WORDS + w]!);
+    return d;
   }
 
   verdict(u: number, v: number, cuts: PerceptualCuts, cosine: (u: number, v: number) => number): PerceptualVerdict | null {
@@ -154,21 +185,69 @@ export class UnitFingerprints {
 
   /** Units whose fingerprint matches u's (guards applied), nearest first. */
   matches(u: number, cuts: PerceptualCuts, cosine: (u: number, v: number) => number, eligible: (v: number) => boolean): { unit: number; hamming: number }[] {
-    if (!this.index) return NO_MATCHES;
-    if (!this.lists || cuts.distance > this.lists.distance) this.lists = matchLists(this.index, Math.max(cuts.distance, this.widest));
-    const { start, unit, hamming } = this.lists;
+    const lists = this.listsWithin(cuts.distance);
+    if (!lists) return NO_MATCHES;
     let out = NO_MATCHES;
-    for (let e = start[u]!; e < start[u + 1]! && hamming[e]! <= cuts.distance; e++) {
-      const v = unit[e]!;
+    for (let e = lists.start[u]!; e < lists.start[u + 1]! && lists.hamming[e]! <= cuts.distance; e++) {
+      const v = lists.unit[e]!;
       if (!eligible(v)) continue;
-      // perceptualVerdict's rule, with the distance the join already measured.
-      const need = confirmingCosine(fingerprintRisk(this.prints[u]!, this.prints[v]!), hamming[e]!, cuts);
+      const need = this.confirming(u, v, lists.hamming[e]!, cuts);
       if (need !== Number.NEGATIVE_INFINITY && !(cosine(u, v) >= need)) continue;
       if (out === NO_MATCHES) out = [];
-      out.push({ unit: v, hamming: hamming[e]! });
+      out.push({ unit: v, hamming: lists.hamming[e]! });
     }
     return out;
   }
+
+  /**
+   * What `matches` finds among the units `eligible` marks (u itself left out), appended to a pass's candidate
+   * lists as near-identical ones, each with its cosine to u. `cosine` must be the same function at every call (the
+   * grouper's): its answers are kept, so a regroup asks it nothing it asked before.
+   */
+  collect(u: number, cuts: PerceptualCuts, cosine: (u: number, v: number) => number, eligible: Uint8Array, lists: UnitEntries): void {
+    const found = this.listsWithin(cuts.distance);
+    if (!found) return;
+    const { start, unit, hamming } = found;
+    for (let e = start[u]!; e < start[u + 1]! && hamming[e]! <= cuts.distance; e++) {
+      const v = unit[e]!;
+      if (eligible[v] !== 1 || v === u) continue;
+      // The candidate's similarity is this cosine: asked first, it confirms the match too where a guard needs it.
+      if (!this.known[e]) (this.sims[e] = cosine(u, v)), (this.known[e] = 1);
+      const sim = this.sims[e]!;
+      const need = this.confirming(u, v, hamming[e]!, cuts);
+      if (need === Number.NEGATIVE_INFINITY || sim >= need) lists.push(v, sim, 1);
+    }
+  }
+
+  /** perceptualVerdict's rule (confirmingCosine of fingerprintRisk) for a pair the join found at this distance. */
+  private confirming(u: number, v: number, hamming: number, cuts: PerceptualCuts): number {
+    const a = this.traits[u]!;
+    const b = this.traits[v]!;
+    const risk: FingerprintRisk | null = (a | b) & LOW_DETAIL ? 'low-detail' : (a ^ b) & GREYSCALE ? 'greyscale-vs-colour' : null;
+    return confirmingCosine(risk, hamming, cuts);
+  }
+
+  /** The lists at `distance` or wider, or null when no unit has a fingerprint. */
+  private listsWithin(distance: number): MatchLists | null {
+    if (this.index === undefined) {
+      // Only well-formed prints are indexed: a malformed one has no verdict (perceptualVerdict), so it never matches.
+      const valid = this.prints.map((p, u) => (this.kind[u] === 1 ? p : null));
+      this.index = valid.some((p) => p !== null) ? new PerceptualIndex(valid) : null;
+    }
+    if (!this.index) return null;
+    if (!this.lists || distance > this.lists.distance) {
+      this.lists = matchLists(this.index, Math.max(distance, this.widest));
+      this.sims = new Float64Array(this.lists.unit.length);
+      this.known = new Uint8Array(this.lists.unit.length);
+    }
+    return this.lists;
+  }
+}
+
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /**
