@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import { dotRows } from '../similarity/embeddingMatrix.js';
-import { createGrouper } from '../similarity/grouping.js';
+import { countTiers, createGrouper } from '../similarity/grouping.js';
 import { isUnder } from '../similarity/keepBest.js';
 import { loadOrFindNeighbors, type NeighborLoad } from '../similarity/neighborCache.js';
 import { listedSimilarity } from '../similarity/neighborGraph.js';
@@ -14,7 +14,7 @@ import type { PairLink } from '../similarity/rawJpegPairs.js';
 import { DEFAULT_PERCEPTUAL_DISTANCE } from '../similarity/perceptualHash.js';
 import { perceptualDistanceAt, perceptualVerdict, type PerceptualCuts, type PerceptualVerdict } from '../similarity/perceptualTier.js';
 import { assertThreshold, DEFAULT_THRESHOLD, LINEAR_SCALE, STORED_SCORE_FLOOR, thresholdToCosine, tierCutoffs, type ScoreScale } from '../similarity/threshold.js';
-import { tiers as allTiers, type Tier } from '../../shared/values.js';
+import type { Tier } from '../../shared/values.js';
 import { chooseModelKey, exclusionTest, keepPolicy, loadEmbeddings, loadLibraryFiles, toLibraryFile, type LibraryEmbeddings, type LibraryFile } from './catalogView.js';
 import { GroupingState } from './groupingState.js';
 import type { SnapshotInputs } from './groupSnapshot.js';
@@ -200,8 +200,18 @@ export class GroupIndex {
     const snapshot = this.#kept.current(req.threshold);
     if (!snapshot) return null;
     this.lastThreshold = req.threshold;
-    return keptPage(this, this.#keptDeps, snapshot, req, thumb);
+    return keptPage(this, this.#keptDeps, snapshot, req, thumb, (known, views) => {
+      this.#knownCosines = known;
+      try {
+        return views();
+      } finally {
+        this.#knownCosines = null;
+      }
+    });
   }
+
+  /** While a kept page's views are made: cosines the grouper kept, by "hash|hash" (both orders). */
+  #knownCosines: ReadonlyMap<string, number> | null = null;
 
   /** The group holding this file at a threshold, from the kept grouping when not loaded, else from the report. */
   groupOf(path: string, threshold: number): { group: ReportGroup; fileOf: ReadonlyMap<string, LibraryFile> } | null {
@@ -295,7 +305,10 @@ export class GroupIndex {
   cosine(a: LibraryFile, b: LibraryFile): number {
     if (a.contentHash === b.contentHash || (a.pixelHash !== null && a.pixelHash === b.pixelHash)) return 1;
     if (!this.#loaded) {
-      // A kept page's views, with nothing loaded: the same figures from the catalog, a few rows per member.
+      // A kept page's views, with nothing loaded: a member and its representative as the grouper scored them,
+      // else the same figure from the catalog (a few rows; only where the keeper is not the representative).
+      const known = this.#knownCosines?.get(`${a.contentHash}|${b.contentHash}`);
+      if (known !== undefined) return known;
       const model = this.model();
       return model ? storedCosine(this.deps.catalog(), model.key, a.contentHash, b.contentHash) : Number.NaN;
     }
@@ -328,10 +341,3 @@ export class GroupIndex {
 /** POSIX: absolute with no empty, `.` or `..` segment and no trailing slash (what path.normalize leaves alone, at a regex's cost). */
 const RESOLVED_POSIX = /^\/(?!.*\/\/)(?!.*\/\.\.?(?:\/|$))(?:.*[^/])?$/;
 const isResolved = (p: string): boolean => (path.sep === '/' ? RESOLVED_POSIX.test(p) : path.isAbsolute(p) && path.normalize(p) === p);
-
-/** Every tier present (0 when it has none), in values.ts order. */
-export function countTiers(groups: readonly { tier: Tier }[]): Record<Tier, number> {
-  const counts = Object.fromEntries(allTiers.map((t) => [t, 0])) as Record<Tier, number>;
-  for (const g of groups) counts[g.tier]++;
-  return counts;
-}

@@ -6,7 +6,8 @@ import { pairAllowsAction, type PairLink } from '../similarity/rawJpegPairs.js';
 import { actionTargets, type ReportGroup } from '../similarity/report.js';
 import { cosineToScore } from '../similarity/threshold.js';
 import type { LibraryFile } from './catalogView.js';
-import { countTiers, type GroupIndex, type LibraryReport } from './groupIndex.js';
+import { countTiers } from '../similarity/grouping.js';
+import type { GroupIndex, LibraryReport } from './groupIndex.js';
 import { matchToKeeper, type MatchFacts } from './matchToKeeper.js';
 import type { DuplicateGroup, GroupMember, GroupsResult, MemberPair } from './types.js';
 

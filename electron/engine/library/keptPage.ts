@@ -21,19 +21,28 @@ export interface KeptReportDeps {
 interface KeptReport {
   groups: ReportGroup[];
   fileOf: Map<string, LibraryFile>;
+  /** Each member's cosine to its representative as the grouper found it, by "hash|hash" (both orders). */
+  known: Map<string, number>;
 }
 
 /** Report groups of these kept groups, or null where a member is no longer an ok file (the kept grouping is stale). */
 function reportOf(deps: KeptReportDeps, snapshot: GroupSnapshot, indexes: readonly number[], threshold: number): KeptReport | null {
   const files = libraryFilesOf(deps.catalog(), indexes.flatMap((g) => snapshot.members(g).map((m) => m.fileId)));
   const groups = [];
+  const known = new Map<string, number>();
   for (const g of indexes) {
     const group = snapshot.group(g, files);
     if (!group) return null;
     groups.push(group);
+    const rep = group.members[0]!.file.contentHash;
+    for (const m of group.members.slice(1)) {
+      // The representative's own unit (bytes, pixels or a rotated copy) has cosine 1 by definition, not by vector.
+      if (Number.isNaN(m.cosine) || m.tier === 'exact' || m.tier === 'same-pixels') continue;
+      known.set(`${m.file.contentHash}|${rep}`, m.cosine), known.set(`${rep}|${m.file.contentHash}`, m.cosine);
+    }
   }
   const fileOf = new Map([...files.values()].map((f) => [f.path, f]));
-  return { groups: deps.build(groups, threshold, snapshot.pairs).groups, fileOf };
+  return { groups: deps.build(groups, threshold, snapshot.pairs).groups, fileOf, known };
 }
 
 /** One page of the kept grouping, as groupsPage makes it from a loaded report; null when it is stale. */
@@ -41,13 +50,14 @@ export function keptPage(
   index: GroupIndex, deps: KeptReportDeps, snapshot: GroupSnapshot,
   req: { threshold: number; tiers?: readonly Tier[] | null | undefined; offset?: number | undefined; limit?: number | undefined },
   thumb: (path: string) => string,
+  withCosines: <T>(known: ReadonlyMap<string, number>, views: () => T) => T,
 ): GroupsResult | null {
   const matching = snapshot.matching(req.tiers ?? null);
   const offset = Math.max(0, req.offset ?? 0);
   const end = req.limit === undefined ? matching.length : Math.min(matching.length, offset + req.limit);
   const page = reportOf(deps, snapshot, matching.slice(offset, end), req.threshold);
   if (!page) return null;
-  const groups = page.groups.map((g) => toGroupView(index, g, page.fileOf, thumb));
+  const groups = withCosines(page.known, () => page.groups.map((g) => toGroupView(index, g, page.fileOf, thumb)));
   return { threshold: req.threshold, groups, totals: snapshot.totals(matching), tierCounts: snapshot.tierCounts() };
 }
 
