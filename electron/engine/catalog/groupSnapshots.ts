@@ -41,6 +41,7 @@ export function groupSnapshotSchema(): string {
 const KEPT = 4;
 
 interface Statements {
+  restamp: StatementSync;
   stamp: StatementSync;
   get: StatementSync;
   put: StatementSync;
@@ -58,6 +59,7 @@ export class GroupSnapshotStore {
     try {
       this.#stmts = {
         stamp: this.db.prepare('SELECT n FROM catalog_changes WHERE id = 1'),
+        restamp: this.db.prepare('UPDATE group_snapshots SET stamp = ?, created_at = ? WHERE key = ?'),
         get: this.db.prepare('SELECT stamp, body FROM group_snapshots WHERE key = ?'),
         put: this.db.prepare(`INSERT INTO group_snapshots (key, stamp, created_at, body) VALUES (?, ?, ?, ?)
           ON CONFLICT (key) DO UPDATE SET stamp = excluded.stamp, created_at = excluded.created_at, body = excluded.body`),
@@ -80,6 +82,11 @@ export class GroupSnapshotStore {
   current(key: string): Uint8Array | null {
     const r = this.#statements()?.get.get(key) as { stamp: number; body: Uint8Array } | undefined;
     return r && r.stamp === this.stamp() ? r.body : null;
+  }
+
+  /** The grouping kept under this key is the catalog at `stamp` too (a resolve and its undo changed nothing it holds). */
+  restamp(key: string, stamp: number, now = Date.now()): void {
+    this.#statements()?.restamp.run(stamp, now, key);
   }
 
   /** Keeps a grouping made from the catalog as it was at `stamp` (a later change makes it stale at once). */

@@ -103,6 +103,11 @@ export class GroupIndex {
     this.#kept.unloaded();
   }
 
+  /** Writes a kept grouping a resolve or undo left for later (before the catalog closes). */
+  flush(): void {
+    this.#kept.flush();
+  }
+
   /** After a "not a duplicate" mark, its undo or a settings change: regroup (vectors and graph stay). */
   regroup(): void {
     this.#grouper = null;

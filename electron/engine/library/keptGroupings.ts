@@ -21,6 +21,13 @@ export interface KeptGroupingDeps {
   reclaimable(snapshot: GroupSnapshot, members: readonly SnapshotMember[], threshold: number): number;
 }
 
+/** A grouping to write: made when written (null: it cannot be kept). */
+interface PendingWrite {
+  key: string;
+  stamp: number;
+  body: () => Uint8Array | null;
+}
+
 interface Decoded {
   key: string;
   stamp: number;
@@ -70,13 +77,8 @@ export class KeptGroupings {
     const catalog = this.deps.catalog();
     const inputs = this.deps.inputs(threshold);
     if (!catalog.writable || !inputs || catalog.snapshots.stamp() !== this.#stamp) return;
-    const body = encodeSnapshot(groups, report, fileOf, pairs);
-    if (!body) return;
-    try {
-      catalog.snapshots.put(snapshotKey(inputs), this.#stamp, body);
-    } catch {
-      // A busy or full catalog: the next open groups afresh, as it did before groupings were kept.
-    }
+    // Encoded and written a moment later, off the request that made the report (seconds at a million photos).
+    this.#later({ key: snapshotKey(inputs), stamp: this.#stamp, body: () => encodeSnapshot(groups, report, fileOf, pairs) });
   }
 
   /** The kept grouping at this threshold, when it is the catalog now. */
@@ -91,6 +93,7 @@ export class KeptGroupings {
     const body = snapshots.current(key);
     const snapshot = body ? GroupSnapshot.decode(body) : null;
     this.#decoded = body && snapshot ? { key, stamp, body, snapshot } : null;
+    if (body) this.#stored = { key, body };
     return snapshot;
   }
 
@@ -124,17 +127,56 @@ export class KeptGroupings {
     this.#put(before.key, before.body);
   }
 
-  /** A kept grouping that follows the index's own write (ownWrite moved the counter on). */
+  /**
+   * A kept grouping that follows the index's own write (ownWrite moved the counter on): current in memory at once,
+   * written to the catalog a moment later (a million photos' grouping is ~20 MB: a resolve and its undo must not
+   * each wait for one). Until then the catalog's row is stale by its counter, so a crash only costs the next open
+   * a load. The body the catalog already holds (an undo back to it) only has its counter moved.
+   */
   #put(key: string, body: Uint8Array): void {
-    const snapshots = this.deps.catalog().snapshots;
-    const stamp = snapshots.stamp();
+    const stamp = this.deps.catalog().snapshots.stamp();
     if (stamp === null) return;
+    const snapshot = GroupSnapshot.decode(body);
+    this.#decoded = snapshot ? { key, stamp, body, snapshot } : null;
+    this.#later({ key, stamp, body: () => body });
+  }
+
+  #later(write: PendingWrite): void {
+    this.#pending.set(write.key, write);
+    this.#timer ??= setTimeout(() => this.flush(), WRITE_DELAY_MS);
+    this.#timer.unref?.();
+  }
+
+  readonly #pending = new Map<string, PendingWrite>();
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  /** The body the catalog holds under its key, as last read or written (an undo hands it back). */
+  #stored: { key: string; body: Uint8Array } | null = null;
+
+  /** Writes what was left for later (on a timer, and before the catalog closes). */
+  flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    const catalog = this.deps.catalog();
+    if (!catalog.db.isOpen) return;
+    const now = catalog.snapshots.stamp();
+    // Only what is still the catalog now: after someone else's write the row stays stale by its counter.
+    for (const write of pending.filter((w) => w.stamp === now)) this.#write(catalog, write);
+  }
+
+  #write(catalog: Catalog, write: PendingWrite): void {
     try {
-      snapshots.put(key, stamp, body);
-      const snapshot = GroupSnapshot.decode(body);
-      this.#decoded = snapshot ? { key, stamp, body, snapshot } : null;
+      const body = write.body();
+      if (!body) return;
+      if (this.#stored?.key === write.key && this.#stored.body === body) catalog.snapshots.restamp(write.key, write.stamp);
+      else catalog.snapshots.put(write.key, write.stamp, body);
+      this.#stored = { key: write.key, body };
     } catch {
-      this.#decoded = null;
+      // A busy or full catalog: the next open loads, as it would have without a kept grouping.
     }
   }
 }
+
+/** How long a patched grouping waits before it is written (a resolve's undo usually comes within it). */
+const WRITE_DELAY_MS = 2000;

@@ -295,6 +295,7 @@ export class Library {
   async close(): Promise<void> {
     await this.jobs.stopAll();
     await this.session.close();
+    if (this.#catalog) this.index.flush();
     this.#catalog?.close();
     this.#catalog = null;
   }
