@@ -114,12 +114,12 @@ function toRecord(r: FileRow): FileRecord {
   };
 }
 
-/** A files row with its thumbnail (migration 10 keeps thumbnails in file_thumbs). */
 /** What the scanner asks of a file's row (a FileLookup), in this order; `f` is the row, `:model` the model key. */
 export const LOOKUP_COLUMNS = `f.id, f.size, f.mtime_ms, f.status, f.content_hash, f.error, f.format,
   EXISTS (SELECT 1 FROM file_thumbs t WHERE t.file_id = f.id) AS has_thumb,
   EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = f.content_hash AND e.model_key = :model) AS has_embedding`;
 
+/** A files row with its thumbnail (migration 10 keeps thumbnails in file_thumbs). */
 const WITH_THUMB = 'SELECT f.*, t.thumb AS pixel_thumb FROM files f LEFT JOIN file_thumbs t ON t.file_id = f.id';
 
 /**

@@ -317,10 +317,10 @@ export class GroupIndex {
       const model = this.model();
       return model ? storedCosine(this.deps.catalog(), model.key, a.contentHash, b.contentHash) : Number.NaN;
     }
-    const lib = this.#loaded?.embeddings;
-    const ra = lib?.rowOfHash.get(a.contentHash);
-    const rb = lib?.rowOfHash.get(b.contentHash);
-    if (!this.#loaded || ra === undefined || rb === undefined) return Number.NaN;
+    const lib = this.#loaded.embeddings;
+    const ra = lib.rowOfHash.get(a.contentHash);
+    const rb = lib.rowOfHash.get(b.contentHash);
+    if (ra === undefined || rb === undefined) return Number.NaN;
     return rowCosine(this.#loaded, ra, rb);
   }
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { matchReasons, tiers, type Tier } from '../../shared/values.js';
 import type { DuplicateGroup } from '../similarity/grouping.js';
 import type { PairLink } from '../similarity/rawJpegPairs.js';
-import { actionTargets, type DuplicateReport } from '../similarity/report.js';
+import { reclaimableBytes, type DuplicateReport } from '../similarity/report.js';
 import type { ScoreScale } from '../similarity/threshold.js';
 import type { LibraryFile } from './catalogView.js';
 
@@ -140,8 +140,7 @@ export function encodeSnapshot(groups: readonly DuplicateGroup<LibraryFile>[], r
   const kept: SnapshotGroup[] = [];
   const links = new Map<string, PairLink>();
   for (const [i, group] of groups.entries()) {
-    let reclaimable = 0;
-    for (const t of actionTargets(report.groups[i]!)) reclaimable += fileOf.get(t.path)?.size ?? 0;
+    const reclaimable = reclaimableBytes(report.groups[i]!, (p) => fileOf.get(p)?.size);
     const members: SnapshotMember[] = [];
     for (const { file, tier, match, score, cosine, hamming } of group.members) {
       if (file.id === undefined) return null;
@@ -248,12 +247,17 @@ export class GroupSnapshot {
 
   /** The group as the grouper made it, its members' files read back (null when one is no longer an ok file). */
   group(g: number, files: ReadonlyMap<number, LibraryFile>): DuplicateGroup<LibraryFile> | null {
-    const members: DuplicateGroup<LibraryFile>['members'] = [];
-    for (const { fileId, ...m } of this.members(g)) {
-      const file = files.get(fileId);
-      if (!file) return null;
-      members.push({ file, ...m });
-    }
-    return { tier: this.tier(g), members };
+    return withFiles(this.tier(g), this.members(g), files);
   }
+}
+
+/** Kept members as a grouper's group, their files read back (null when one is no longer an ok file). */
+export function withFiles(tier: Tier, kept: readonly SnapshotMember[], files: ReadonlyMap<number, LibraryFile>): DuplicateGroup<LibraryFile> | null {
+  const members: DuplicateGroup<LibraryFile>['members'] = [];
+  for (const { fileId, ...m } of kept) {
+    const file = files.get(fileId);
+    if (!file) return null;
+    members.push({ file, ...m });
+  }
+  return { tier, members };
 }

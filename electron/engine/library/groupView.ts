@@ -3,7 +3,7 @@
 // and the reclaimable bytes. `lookalike dupes`, the app's Review and both result exports all use this.
 import { createHash } from 'node:crypto';
 import { pairAllowsAction, type PairLink } from '../similarity/rawJpegPairs.js';
-import { actionTargets, type ReportGroup } from '../similarity/report.js';
+import { reclaimableBytes, type ReportGroup } from '../similarity/report.js';
 import { cosineToScore } from '../similarity/threshold.js';
 import type { LibraryFile } from './catalogView.js';
 import { countTiers } from '../similarity/grouping.js';
@@ -75,14 +75,13 @@ export const groupId = (paths: readonly string[]): string =>
 export function toGroupView(index: GroupIndex, group: ReportGroup, fileOf: ReadonlyMap<string, LibraryFile>, thumb: (path: string) => string): DuplicateGroup {
   const keep: KeeperOf = { member: group.members.find((x) => x.isKeeper), file: fileOf.get(group.keep) };
   const members = group.members.map((m) => memberView(index, group, m, fileOf, thumb, keep));
-  const targets = new Set(actionTargets(group).map((m) => m.path));
   return {
     id: groupId(members.map((m) => m.path)),
     tier: group.tier,
     keep: group.keep,
     keepReasons: members[0]?.reasons ?? [],
     members,
-    reclaimableBytes: members.filter((m) => targets.has(m.path)).reduce((sum, m) => sum + m.bytes, 0),
+    reclaimableBytes: reclaimableBytes(group, (p) => fileOf.get(p)?.size),
   };
 }
 
@@ -103,7 +102,7 @@ function totalsOf(grouped: LibraryReport): Totals {
   const totals = { groups: all.length, files: 0, reclaimableBytes: 0 };
   for (const g of all) {
     totals.files += g.members.length;
-    for (const m of actionTargets(g)) totals.reclaimableBytes += grouped.fileOf.get(m.path)?.size ?? 0;
+    totals.reclaimableBytes += reclaimableBytes(g, (p) => grouped.fileOf.get(p)?.size);
   }
   totalsOfGroups.set(all, totals);
   return { ...totals };

@@ -3,11 +3,12 @@
 // their views made by the same code as a loaded library's (groupView.ts).
 import type { Catalog } from '../catalog/index.js';
 import { dotRows } from '../similarity/embeddingMatrix.js';
-import { actionTargets, buildReport, type DuplicateReport, type ReportGroup } from '../similarity/report.js';
+import { groupTier } from '../similarity/grouping.js';
+import { buildReport, reclaimableBytes, type DuplicateReport, type ReportGroup } from '../similarity/report.js';
 import type { Tier } from '../../shared/values.js';
 import { libraryFilesOf, type LibraryFile } from './catalogView.js';
 import type { GroupIndex } from './groupIndex.js';
-import type { GroupSnapshot, SnapshotMember } from './groupSnapshot.js';
+import { withFiles, type GroupSnapshot, type SnapshotMember } from './groupSnapshot.js';
 import { toGroupView } from './groupView.js';
 import type { GroupsResult } from './types.js';
 
@@ -71,15 +72,10 @@ export function keptGroupOf(deps: KeptReportDeps, snapshot: GroupSnapshot, path:
 /** What resolving a group of these members would free by the rules now (0 when one is no longer an ok file). */
 export function reclaimableOf(deps: KeptReportDeps, snapshot: GroupSnapshot, members: readonly SnapshotMember[], threshold: number): number {
   const files = libraryFilesOf(deps.catalog(), members.map((m) => m.fileId));
-  const group = { tier: members[0]!.tier, members: [] as { file: LibraryFile; tier: Tier; match: SnapshotMember['match']; score: number; cosine: number; hamming: number | null }[] };
-  for (const { fileId, ...m } of members) {
-    const file = files.get(fileId);
-    if (!file) return 0;
-    group.members.push({ file, ...m });
-  }
-  const [report] = deps.build([group], threshold, snapshot.pairs).groups;
+  const group = withFiles(groupTier(members), members, files);
+  if (!group) return 0;
   const sizeOf = new Map([...files.values()].map((f) => [f.path, f.size]));
-  return actionTargets(report!).reduce((sum, t) => sum + (sizeOf.get(t.path) ?? 0), 0);
+  return reclaimableBytes(deps.build([group], threshold, snapshot.pairs).groups[0]!, (p) => sizeOf.get(p));
 }
 
 /**

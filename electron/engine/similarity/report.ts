@@ -73,6 +73,13 @@ export function buildReport<F extends ReportableFile>(
   };
 }
 
+/** The bytes resolving this group would free: its action targets' sizes (a file of unknown size counts 0). */
+export function reclaimableBytes(group: ReportGroup, sizeOf: (path: string) => number | undefined): number {
+  let bytes = 0;
+  for (const m of actionTargets(group)) bytes += sizeOf(m.path) ?? 0;
+  return bytes;
+}
+
 /**
  * Members an action may touch: not the keeper, not under a reference root, not excluded, and not one of a
  * RAW+JPEG pair unless the group's pair rule drops it and its partner is the keeper.
