@@ -16,6 +16,7 @@
 // Recall is measured on the families: of their member pairs within the distance, how many the pass finds.
 import { PERCEPTUAL_PRINT_BYTES, DEFAULT_PERCEPTUAL_DISTANCE, hammingDistance, perceptualPrint } from '../electron/engine/similarity/perceptualHash.js';
 import { PerceptualIndex } from '../electron/engine/similarity/perceptualIndex.js';
+import { UnitEntries } from '../electron/engine/similarity/greedyPass.js';
 import { UnitFingerprints } from '../electron/engine/similarity/perceptualTier.js';
 import { PIXEL_THUMB_BYTES } from '../electron/engine/similarity/pixelThumb.js';
 import { mulberry32 } from '../test/support/prng.js';
@@ -141,9 +142,16 @@ function grouperPass(set: PrintSet, d: number): { ms: number; cpuMs: number; fam
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const units = new UnitFingerprints(set.prints);
+  const eligible = new Uint8Array(set.prints.length).fill(1);
+  const found = new UnitEntries();
   let familyPairsFound = 0;
   for (let u = 0; u < set.prints.length; u++) {
-    for (const { unit: v } of units.matches(u, cuts, () => Number.NaN, () => true)) if (v > u && set.family[u]! >= 0 && set.family[u] === set.family[v]) familyPairsFound++;
+    found.size = 0;
+    units.collect(u, cuts, () => Number.NaN, eligible, found);
+    for (let i = 0; i < found.size; i++) {
+      const v = found.unit[i]!;
+      if (v > u && set.family[u]! >= 0 && set.family[u] === set.family[v]) familyPairsFound++;
+    }
   }
   return { ms: Math.round(performance.now() - t0), cpuMs: cpuMs(cpu0), familyPairsFound };
 }

@@ -19,7 +19,7 @@ const CHUNK_BITS = PERCEPTUAL_HASH_BITS / TABLES;
 const KEYS = 1 << CHUNK_BITS;
 const WORDS = PERCEPTUAL_HASH_BITS / 32;
 
-function popcount32(x: number): number {
+export function popcount32(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;

@@ -10,9 +10,9 @@
 //     bits on the corpus, where different photos start at 22), and a model may put it anywhere (a random-weight
 //     one below the similar band). So within half the distance the fingerprint decides; beyond it the embedding
 //     must place the pair in the `similar` band or above.
-import { hammingDistance, isGreyscale, isLowDetail, isPerceptualPrint } from './perceptualHash.js';
+import { hammingDistance, isGreyscale, isLowDetail, isPerceptualPrint, PERCEPTUAL_HASH_BITS } from './perceptualHash.js';
 import type { UnitEntries } from './greedyPass.js';
-import { PerceptualIndex } from './perceptualIndex.js';
+import { PerceptualIndex, popcount32 } from './perceptualIndex.js';
 import { DEFAULT_THRESHOLD } from '../../shared/values.js';
 
 export type FingerprintRisk = 'low-detail' | 'greyscale-vs-colour';
@@ -25,11 +25,22 @@ export interface PerceptualCuts {
   similar: number;
 }
 
+const LOW_DETAIL = 1;
+const GREYSCALE = 2;
+
+/** What the guards read of a fingerprint, as bits (LOW_DETAIL | GREYSCALE): a grouper keeps them per unit. */
+const printTraits = (p: Uint8Array): number => (isLowDetail(p) ? LOW_DETAIL : 0) | (isGreyscale(p) ? GREYSCALE : 0);
+
+/** Why two fingerprints with these traits cannot be trusted alone, or null when they can. */
+function riskOfTraits(a: number, b: number): FingerprintRisk | null {
+  if ((a | b) & LOW_DETAIL) return 'low-detail';
+  if ((a ^ b) & GREYSCALE) return 'greyscale-vs-colour';
+  return null;
+}
+
 /** Why the fingerprints alone cannot be trusted for this pair, or null when they can. */
 export function fingerprintRisk(a: Uint8Array, b: Uint8Array): FingerprintRisk | null {
-  if (isLowDetail(a) || isLowDetail(b)) return 'low-detail';
-  if (isGreyscale(a) !== isGreyscale(b)) return 'greyscale-vs-colour';
-  return null;
+  return riskOfTraits(printTraits(a), printTraits(b));
 }
 
 /** The cosine the embedding must reach to confirm a fingerprint match at this distance (−∞: no confirmation needed). */
@@ -128,10 +139,8 @@ function growTo(a: Uint32Array, length: number): Uint32Array {
  * group's members need only the prints). The hashes and the guards' two facts are copied into flat arrays: a
  * regroup reads them for every candidate and member, and a million small Uint8Arrays cost a cache miss apiece.
  */
-const NO_MATCHES: { unit: number; hamming: number }[] = [];
-const WORDS = 4;
-const LOW_DETAIL = 1;
-const GREYSCALE = 2;
+/** 32-bit words of a fingerprint's hash (as the index packs them). */
+const WORDS = PERCEPTUAL_HASH_BITS / 32;
 
 export class UnitFingerprints {
   private index: PerceptualIndex | null | undefined;
@@ -165,7 +174,7 @@ export class UnitFingerprints {
       }
       this.kind[u] = 1;
       for (let w = 0; w < WORDS; w++) this.words[u * WORDS + w] = ((p[4 * w]! << 24) | (p[4 * w + 1]! << 16) | (p[4 * w + 2]! << 8) | p[4 * w + 3]!) >>> 0;
-      this.traits[u] = (isLowDetail(p) ? LOW_DETAIL : 0) | (isGreyscale(p) ? GREYSCALE : 0);
+      this.traits[u] = printTraits(p);
     }
   }
 
@@ -183,25 +192,9 @@ export class UnitFingerprints {
     return perceptualVerdict(this.prints[u], this.prints[v], cuts, () => cosine(u, v));
   }
 
-  /** Units whose fingerprint matches u's (guards applied), nearest first. */
-  matches(u: number, cuts: PerceptualCuts, cosine: (u: number, v: number) => number, eligible: (v: number) => boolean): { unit: number; hamming: number }[] {
-    const lists = this.listsWithin(cuts.distance);
-    if (!lists) return NO_MATCHES;
-    let out = NO_MATCHES;
-    for (let e = lists.start[u]!; e < lists.start[u + 1]! && lists.hamming[e]! <= cuts.distance; e++) {
-      const v = lists.unit[e]!;
-      if (!eligible(v)) continue;
-      const need = this.confirming(u, v, lists.hamming[e]!, cuts);
-      if (need !== Number.NEGATIVE_INFINITY && !(cosine(u, v) >= need)) continue;
-      if (out === NO_MATCHES) out = [];
-      out.push({ unit: v, hamming: lists.hamming[e]! });
-    }
-    return out;
-  }
-
   /**
-   * What `matches` finds among the units `eligible` marks (u itself left out), appended to a pass's candidate
-   * lists as near-identical ones, each with its cosine to u. `cosine` must be the same function at every call (the
+   * Units whose fingerprint matches u's (guards applied, nearest first) among those `eligible` marks (u itself
+   * left out), appended to a pass's candidate lists as near-identical ones, each with its cosine to u. `cosine` must be the same function at every call (the
    * grouper's): its answers are kept, so a regroup asks it nothing it asked before.
    */
   collect(u: number, cuts: PerceptualCuts, cosine: (u: number, v: number) => number, eligible: Uint8Array, lists: UnitEntries): void {
@@ -221,10 +214,7 @@ export class UnitFingerprints {
 
   /** perceptualVerdict's rule (confirmingCosine of fingerprintRisk) for a pair the join found at this distance. */
   private confirming(u: number, v: number, hamming: number, cuts: PerceptualCuts): number {
-    const a = this.traits[u]!;
-    const b = this.traits[v]!;
-    const risk: FingerprintRisk | null = (a | b) & LOW_DETAIL ? 'low-detail' : (a ^ b) & GREYSCALE ? 'greyscale-vs-colour' : null;
-    return confirmingCosine(risk, hamming, cuts);
+    return confirmingCosine(riskOfTraits(this.traits[u]!, this.traits[v]!), hamming, cuts);
   }
 
   /** The lists at `distance` or wider, or null when no unit has a fingerprint. */
@@ -244,11 +234,6 @@ export class UnitFingerprints {
   }
 }
 
-function popcount32(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
 
 /**
  * The tier's distance at a threshold. Up to the default threshold it is the calibrated distance; above it the
