@@ -7,6 +7,7 @@ import { LookalikeError } from '../errors.js';
 import { dotQuery } from '../similarity/embeddingMatrix.js';
 import { isUnder } from '../similarity/keepBest.js';
 import { rankedHits, searchByExample, type SearchHit, type SearchQuery } from '../similarity/searchByExample.js';
+import { secondHopIds } from '../similarity/secondHop.js';
 import { openSearchIndex, searchIndex } from '../similarity/vectorIndexFile.js';
 import { cosineToScore, tierCutoffs, type ScoreScale } from '../similarity/threshold.js';
 import { cosineSimilarity, normalized } from '../vectors.js';
@@ -58,11 +59,21 @@ function indexedSearch(deps: SearchDeps, key: string, scale: ScoreScale, query: 
   const unit = normalized(query.vector);
   const dim = saved.meta.dim;
   const ranked: { id: number; sim: number }[] = [];
-  for (const id of new Set([...searchIndex(saved, unit, Math.max(INDEX_CANDIDATES, 4 * (req.top + 8))), ...tail])) {
-    const bits = catalog.embeddings.halves.row(id, dim);
-    if (bits) ranked.push({ id, sim: dotQuery({ bits, rows: 1, dim }, unit, 0) });
-  }
-  ranked.sort((a, b) => b.sim - a.sim);
+  const rescore = (ids: Iterable<number>) => {
+    for (const id of ids) {
+      const bits = catalog.embeddings.halves.row(id, dim);
+      if (bits) ranked.push({ id, sim: dotQuery({ bits, rows: 1, dim }, unit, 0) });
+    }
+    ranked.sort((a, b) => b.sim - a.sim);
+  };
+  const candidates = new Set([...searchIndex(saved, unit, Math.max(INDEX_CANDIDATES, 4 * (req.top + 8))), ...tail]);
+  rescore(candidates);
+  // The index can stop short of a tight family (secondHop.ts): the best hits' stored lists complete it.
+  const listOf = (id: number) => {
+    const hash = catalog.embeddings.hashOf(id);
+    return hash ? (catalog.neighbors.get(hash, key)?.ids ?? null) : null;
+  };
+  rescore(secondHopIds(ranked.map((r) => r.id), listOf, candidates));
   const roots = catalog.roots.list().map((r) => r.path);
   const filesOf = (id: number): LibraryFile[] => {
     const hash = catalog.embeddings.hashOf(id);

@@ -12,6 +12,7 @@ import { HALF } from './half.js';
 import { toHeaps } from './incrementalTopK.js';
 import type { NeighborGraph } from './neighborGraph.js';
 import { timed, type NeighborPhases } from './neighborPhases.js';
+import { secondHopCandidates } from './secondHop.js';
 import { encodeQuery, openIndexToExtend, saveExtendedIndex } from './vectorIndexFile.js';
 
 /**
@@ -19,7 +20,8 @@ import { encodeQuery, openIndexToExtend, saveExtendedIndex } from './vectorIndex
  * a tight family (HNSW's hard case) at the full search's beam, and a few hundred candidates per new row cost
  * little next to one pass over the library. Three seeded 20k libraries + 300 photos (test/cli/scale.test.ts's
  * check): at beam 32 and k + 8 candidates 1 of 900 new photos' near-duplicate lists differed from a full search,
- * at 256 and 4k none.
+ * at 256 and 4k none in those three, but 1 run in 6 still left an edit without a family member (the index's
+ * holes, secondHop.ts): a hop through the best neighbours' stored lists follows the search.
  */
 const BEAM = 256;
 const CANDIDATES_PER_K = 4;
@@ -40,6 +42,18 @@ function readCandidates(catalog: Catalog, res: Matches | BatchMatches, ids: Uint
   }
   for (const [id, row] of catalog.embeddings.halves.rows(wanted, dim)) halves.set(id, row);
   return wanted.map((id) => rowOfId[id]!);
+}
+
+/** The rows the new rows' best neighbours list (secondHop.ts): read, made heaps, rescored and offered. */
+function secondHop(catalog: Catalog, lib: LibraryEmbeddings, g: NeighborGraph, rows: readonly number[], ctx: { halves: Map<number, Uint16Array>; touched: Set<number>; dim: number; offer: (r: number, other: number) => void }): void {
+  const hops = secondHopCandidates(g, rows);
+  const wanted = new Set<number>();
+  for (const list of hops.values()) for (const c of list) if (!ctx.halves.has(lib.embeddingIds[c]!)) wanted.add(lib.embeddingIds[c]!);
+  for (const [id, row] of catalog.embeddings.halves.rows(wanted, ctx.dim)) ctx.halves.set(id, row);
+  const fresh = new Set<number>();
+  for (const list of hops.values()) for (const c of list) if (!ctx.touched.has(c)) (fresh.add(c), ctx.touched.add(c));
+  toHeaps(g, fresh);
+  for (const [r, list] of hops) for (const c of list) ctx.offer(r, c);
 }
 
 export interface IndexedAddOptions {
@@ -92,21 +106,23 @@ export function addRowsThroughIndex(catalog: Catalog, lib: LibraryEmbeddings, g:
   const touched = new Set<number>(rows);
   if (res) for (const row of readCandidates(catalog, res, ids, halves, opts.rowOfId, maxHamming, dim)) touched.add(row);
   toHeaps(g, touched);
+  const offer = (r: number, other: number) => {
+    const b = other < 0 || other === r ? null : half(other);
+    if (!b) return;
+    const s = dotHalves(half(r)!, b);
+    if (s < opts.floor) return;
+    if (offerOnce(g, r, other, s)) changed.add(r);
+    if (offerOnce(g, other, r, s)) changed.add(other);
+  };
   rows.forEach((r, i) => {
     const count = found ? Number(found.counts[i]) : res!.keys.length;
     for (let t = 0; t < count; t++) {
       if (res!.distances[i * stride + t]! > maxHamming) continue;
-      const key = res!.keys[i * stride + t]!;
-      const id = ids[Number(key)];
-      const other = id === undefined || id >= opts.rowOfId.length ? -1 : opts.rowOfId[id]!;
-      const b = other < 0 || other === r ? null : half(other);
-      if (!b) continue;
-      const s = dotHalves(half(r)!, b);
-      if (s < opts.floor) continue;
-      if (offerOnce(g, r, other, s)) changed.add(r);
-      if (offerOnce(g, other, r, s)) changed.add(other);
+      const id = ids[Number(res!.keys[i * stride + t]!)];
+      offer(r, id === undefined || id >= opts.rowOfId.length ? -1 : opts.rowOfId[id]!);
     }
   });
+  secondHop(catalog, lib, g, rows, { halves, touched, dim, offer });
   sortNeighbors(g, touched);
   if (!opts.readOnly) timed(phases, 'indexWriteMs', () => saveExtendedIndex(catalog, saved));
   return changed;
