@@ -48,10 +48,14 @@ function readCandidates(catalog: Catalog, res: Matches | BatchMatches, ids: Uint
 function secondHop(catalog: Catalog, lib: LibraryEmbeddings, g: NeighborGraph, rows: readonly number[], ctx: { halves: Map<number, Uint16Array>; touched: Set<number>; dim: number; offer: (r: number, other: number) => void }): void {
   const hops = secondHopCandidates(g, rows);
   const wanted = new Set<number>();
-  for (const list of hops.values()) for (const c of list) if (!ctx.halves.has(lib.embeddingIds[c]!)) wanted.add(lib.embeddingIds[c]!);
-  for (const [id, row] of catalog.embeddings.halves.rows(wanted, ctx.dim)) ctx.halves.set(id, row);
   const fresh = new Set<number>();
-  for (const list of hops.values()) for (const c of list) if (!ctx.touched.has(c)) (fresh.add(c), ctx.touched.add(c));
+  for (const list of hops.values()) {
+    for (const c of list) {
+      if (!ctx.halves.has(lib.embeddingIds[c]!)) wanted.add(lib.embeddingIds[c]!);
+      if (!ctx.touched.has(c)) (fresh.add(c), ctx.touched.add(c));
+    }
+  }
+  for (const [id, row] of catalog.embeddings.halves.rows(wanted, ctx.dim)) ctx.halves.set(id, row);
   toHeaps(g, fresh);
   for (const [r, list] of hops) for (const c of list) ctx.offer(r, c);
 }

@@ -133,15 +133,15 @@ function growTo(a: Uint32Array, length: number): Uint32Array {
   return b;
 }
 
+/** 32-bit words of a fingerprint's hash (as the index packs them). */
+const WORDS = PERCEPTUAL_HASH_BITS / 32;
+
 /**
  * The fingerprints of the grouper's units (a unit's files share their pixels, so its first fingerprint stands for
  * it) and their index, built once per grouping state (the index on first need: the Hamming distances of a
  * group's members need only the prints). The hashes and the guards' two facts are copied into flat arrays: a
  * regroup reads them for every candidate and member, and a million small Uint8Arrays cost a cache miss apiece.
  */
-/** 32-bit words of a fingerprint's hash (as the index packs them). */
-const WORDS = PERCEPTUAL_HASH_BITS / 32;
-
 export class UnitFingerprints {
   private index: PerceptualIndex | null | undefined;
   /** Every unit's neighbours at the largest distance asked yet: a regroup (the slider) at that distance or less asks no index. */
@@ -194,8 +194,9 @@ export class UnitFingerprints {
 
   /**
    * Units whose fingerprint matches u's (guards applied, nearest first) among those `eligible` marks (u itself
-   * left out), appended to a pass's candidate lists as near-identical ones, each with its cosine to u. `cosine` must be the same function at every call (the
-   * grouper's): its answers are kept, so a regroup asks it nothing it asked before.
+   * left out), appended to a pass's candidate lists as near-identical ones, each with its cosine to u. `cosine`
+   * must be the same function at every call (the grouper's): its answers are kept, so a regroup asks it nothing it
+   * asked before.
    */
   collect(u: number, cuts: PerceptualCuts, cosine: (u: number, v: number) => number, eligible: Uint8Array, lists: UnitEntries): void {
     const found = this.listsWithin(cuts.distance);
@@ -233,7 +234,6 @@ export class UnitFingerprints {
     return this.lists;
   }
 }
-
 
 /**
  * The tier's distance at a threshold. Up to the default threshold it is the calibrated distance; above it the

@@ -24,22 +24,19 @@ function bestEntries(g: NeighborGraph, row: number, limit: number): number[] {
  */
 export function secondHopCandidates(g: NeighborGraph, rows: Iterable<number>): Map<number, number[]> {
   const out = new Map<number, number[]>();
+  const idsOf = (row: number, limit: number) => bestEntries(g, row, limit).map((o) => g.ids[o]!);
   for (const r of rows) {
-    const seeds = bestEntries(g, r, SECOND_HOP_SEEDS).map((o) => g.ids[o]!);
-    const known = new Set<number>([r, ...Array.from({ length: g.counts[r]! }, (_, t) => g.ids[r * g.k + t]!)]);
-    const found: number[] = [];
-    for (const s of seeds) {
-      for (const o of bestEntries(g, s, SECOND_HOP_PER_SEED)) {
-        const c = g.ids[o]!;
-        if (!known.has(c)) (known.add(c), found.push(c));
-      }
-    }
+    const listed = idsOf(r, g.k);
+    const found = secondHopIds(listed, (s) => idsOf(s, SECOND_HOP_PER_SEED), new Set([r, ...listed]));
     if (found.length > 0) out.set(r, found);
   }
   return out;
 }
 
-/** The same hop for one outside query over stored lists read by id: the ids its best hits list, less those known. */
+/**
+ * The hop itself: the ids the best hits' lists (best first) name, from the first SECOND_HOP_SEEDS hits and the
+ * first SECOND_HOP_PER_SEED entries of each, less those known. An outside query reads the lists from the catalog.
+ */
 export function secondHopIds(best: readonly number[], listOf: (id: number) => ArrayLike<number> | null, known: ReadonlySet<number>): number[] {
   const seen = new Set(known);
   const found: number[] = [];
